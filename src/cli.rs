@@ -1,0 +1,174 @@
+//! The command line, as clap derive types only. Resolving these into settings is
+//! `settings.rs`'s job.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  policy-lint                                  lint the discovered SECURITY.md
+  policy-lint SECURITY.md --today 2026-11-22   lint one file as of a given date
+  policy-lint docs/ --format json              lint every policy under docs/, as JSON
+  policy-lint rule placeholder-text            explain one rule
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, configuration,
+I/O or encoding error.";
+
+/// Lint Markdown security policies (SECURITY.md): required sections, reporting contacts,
+/// template placeholders and leaked credentials, reported with exact source spans.
+#[derive(Debug, Parser)]
+#[command(name = "policy-lint", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Flags every command accepts, before or after its name.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The date to judge deadlines by, e.g. `--today 2026-11-22` [default: the local date]
+    #[arg(long, global = true, env = "POLICY_LINT_TODAY", value_name = "YYYY-MM-DD",
+          value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+
+    /// How to print findings, e.g. `--format json` for scripts
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Print findings only: no summary line, nothing at all when clean
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Use this configuration file instead of the nearest `.policy-lint.yml`,
+    /// e.g. `--config ci/policy-lint.yml`
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any `.policy-lint.yml` and use the built-in `security-md` pack
+    #[arg(long, global = true)]
+    pub no_config: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint policy documents (the default command): `policy-lint check SECURITY.md`
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// List every rule with its default severity and whether it can fix what it finds
+    Rules,
+    /// Explain one rule: what it finds, why, an example and its fix safety,
+    /// e.g. `policy-lint rule missing-contact`
+    Rule {
+        /// The rule's name, as `policy-lint rules` lists it
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint. A file is taken as it is; a directory is walked
+    /// (respecting .gitignore) for the pack's file names. With no PATH, the policy is
+    /// discovered: SECURITY.md or SECURITY.markdown (any case) in the repository root,
+    /// .github/ or docs/
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The lowest severity that makes the exit code 1, e.g. `--fail-on warning` in CI
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphical reports with source snippets (colour only on a terminal, never with NO_COLOR)
+    Human,
+    /// One line per finding: `path:line:col: severity[rule] message`
+    Concise,
+    /// One JSON document with every file, finding and a summary
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error
+    Error,
+    /// Exit 1 when there is a warning or an error
+    Warning,
+    /// Always exit 0 unless policy-lint itself fails
+    Never,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD, e.g. 2026-11-22"))
+}
+
+const SUBCOMMANDS: &[&str] = &["check", "rules", "rule", "help"];
+/// Global flags that take a value, so that the value is not mistaken for a command.
+const VALUE_FLAGS: &[&str] = &["--today", "--format", "--config", "--fail-on"];
+
+/// `policy-lint [FLAGS] [PATH...]` means `policy-lint check [FLAGS] [PATH...]`: insert `check`
+/// unless a command name is the first positional argument (or help/version is asked for).
+pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut expects_value = false;
+    for arg in args.iter().skip(1) {
+        let text = arg.to_string_lossy();
+        if expects_value {
+            expects_value = false;
+            continue;
+        }
+        if matches!(text.as_ref(), "-h" | "--help" | "-V" | "--version") {
+            return args;
+        }
+        if text == "--" {
+            break;
+        }
+        if text.starts_with('-') {
+            expects_value = VALUE_FLAGS.contains(&text.as_ref());
+            continue;
+        }
+        if SUBCOMMANDS.contains(&text.as_ref()) {
+            return args;
+        }
+        break;
+    }
+    let mut with_check = args;
+    with_check.insert(1.min(with_check.len()), "check".into());
+    with_check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        let os = list.iter().map(|s| s.into()).collect();
+        with_default_command(os)
+            .into_iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn check_is_the_default_command() {
+        assert_eq!(args(&["p", "SECURITY.md"]), ["p", "check", "SECURITY.md"]);
+        assert_eq!(
+            args(&["p", "--today", "rules"]),
+            ["p", "check", "--today", "rules"]
+        );
+        assert_eq!(args(&["p", "--quiet", "rules"]), ["p", "--quiet", "rules"]);
+        assert_eq!(args(&["p"]), ["p", "check"]);
+        assert_eq!(args(&["p", "--help"]), ["p", "--help"]);
+    }
+
+    #[test]
+    fn clap_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

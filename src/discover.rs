@@ -1,0 +1,65 @@
+//! Which files to lint: discovery when no PATH is given, directory walks, literal files.
+
+use std::path::{Path, PathBuf};
+
+/// The directories, relative to the repository root, where GitHub and OpenSSF Scorecard look
+/// for a security policy.
+pub const POLICY_DIRS: &[&str] = &["", ".github", "docs"];
+
+/// The repository root: the nearest ancestor of `cwd` holding `.git`, else `cwd`.
+pub fn repository_root(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
+/// The policy files in `root`, `root/.github` and `root/docs` whose names match `file_names`
+/// case-insensitively, in that order.
+pub fn discover(root: &Path, file_names: &[String]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for dir in POLICY_DIRS {
+        let dir = root.join(dir);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut here: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_ok_and(|t| !t.is_dir()))
+            .filter(|entry| is_policy_name(&entry.file_name().to_string_lossy(), file_names))
+            .map(|entry| entry.path())
+            .collect();
+        here.sort();
+        found.extend(here);
+    }
+    found
+}
+
+/// Every file under `dir` (respecting .gitignore, hidden directories such as `.github`
+/// included, `.git` excluded) whose name matches `file_names` case-insensitively.
+pub fn walk(dir: &Path, file_names: &[String]) -> Result<Vec<PathBuf>, ignore::Error> {
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    for entry in walker {
+        let entry = entry?;
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && is_policy_name(&entry.file_name().to_string_lossy(), file_names)
+        {
+            found.push(entry.into_path());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn is_policy_name(name: &str, file_names: &[String]) -> bool {
+    file_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// `path` relative to `base` when it lies below it, for display.
+pub fn display_path(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}

@@ -1,0 +1,105 @@
+//! The parse-once model of a policy document. [`Document::parse`] is the only code that
+//! touches the Markdown parser; rules only read the model it builds.
+
+mod field;
+mod parse;
+mod section;
+mod table;
+
+use regex::Regex;
+
+use crate::source::{SourceFile, Span};
+
+pub use field::{Contact, ContactKind, Field};
+pub use section::{HeadingKind, Section, normalize_title, title_matches};
+pub use table::{Alignment, Cell, Row, Table};
+
+/// A policy document: sections, tables, fields and the other landmarks rules look at.
+#[derive(Debug)]
+pub struct Document<'s> {
+    pub source: &'s SourceFile,
+    /// Headings (ATX, setext and bold pseudo-headings) in document order.
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    /// `Label: value` pairs in prose (and `key: value` lines of front matter).
+    pub fields: Vec<Field>,
+    /// E-mail addresses and URLs in prose and tables (not in code blocks or comments).
+    pub contacts: Vec<Contact>,
+    /// HTML comments, for markers and suppressions.
+    pub comments: Vec<Comment>,
+    /// Code spans and code blocks, sorted by start.
+    pub code: Vec<Span>,
+    /// YAML front matter, only when the document starts with it.
+    pub front_matter: Option<Span>,
+    /// Lines (without line endings) of rendered text: everything outside code blocks,
+    /// HTML blocks and front matter.
+    pub text_lines: Vec<Span>,
+}
+
+/// An HTML comment `<!-- text -->`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+    /// The comment's content, trimmed.
+    pub text: String,
+}
+
+impl<'s> Document<'s> {
+    pub fn parse(source: &'s SourceFile) -> Self {
+        parse::parse(source)
+    }
+
+    /// The text of a span of this document.
+    pub fn text(&self, span: Span) -> &'s str {
+        self.source.slice(span)
+    }
+
+    /// The innermost section holding `offset`, if any.
+    pub fn section_at(&self, offset: usize) -> Option<usize> {
+        let after = self
+            .sections
+            .partition_point(|section| section.heading.start <= offset);
+        after.checked_sub(1)
+    }
+
+    /// The first section whose title matches one of `aliases` (see [`title_matches`]).
+    pub fn find_section(&self, aliases: &[String]) -> Option<&Section> {
+        self.sections.iter().find(|section| {
+            aliases
+                .iter()
+                .any(|alias| title_matches(&section.key, alias))
+        })
+    }
+
+    /// Whether `span` overlaps a code span or code block.
+    pub fn in_code(&self, span: Span) -> bool {
+        overlaps_any(&self.code, span)
+    }
+
+    /// Whether `span` overlaps an HTML comment.
+    pub fn in_comment(&self, span: Span) -> bool {
+        self.comments.iter().any(|c| c.span.overlaps(span))
+    }
+
+    /// Matches of `pattern` in rendered text: never inside code, comments or front matter.
+    pub fn prose_matches<'a>(
+        &'a self,
+        pattern: &'a Regex,
+    ) -> impl Iterator<Item = (Span, &'s str)> + 'a {
+        self.text_lines.iter().flat_map(move |&line| {
+            let text = self.text(line);
+            pattern.find_iter(text).filter_map(move |found| {
+                let span = Span::new(line.start + found.start(), line.start + found.end());
+                (!self.in_code(span) && !self.in_comment(span)).then_some((span, found.as_str()))
+            })
+        })
+    }
+}
+
+/// Whether `span` overlaps one of `sorted` (sorted by start, non-nested).
+fn overlaps_any(sorted: &[Span], span: Span) -> bool {
+    let after = sorted.partition_point(|s| s.start < span.end.max(span.start + 1));
+    sorted[..after].iter().rev().take(2).any(|s| {
+        s.overlaps(span) || (span.is_empty() && s.start <= span.start && span.start < s.end)
+    })
+}

@@ -1,0 +1,356 @@
+//! The single pass over pulldown-cmark events that builds a [`Document`].
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use super::field::{contacts_in_line, fields_in_line};
+use super::section::{HeadingKind, Section, normalize_title};
+use super::table::{self, Alignment, Table};
+use super::{Comment, Document};
+use crate::source::{SourceFile, Span};
+
+pub fn parse(source: &SourceFile) -> Document<'_> {
+    let bom = source.bom_len();
+    let front_matter = front_matter(source.body()).map(|len| Span::new(bom, bom + len));
+    let start = front_matter.map_or(bom, |fm| fm.end);
+    let markdown = &source.text[start..];
+
+    let mut builder = Builder::new(source, start);
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter();
+    for (event, range) in parser {
+        builder.event(event, Span::from(range).shift(start));
+    }
+    builder.finish(front_matter)
+}
+
+/// The length of YAML front matter at the very start of `body`: a `---` line, then lines up to
+/// a closing `---` or `...` line.
+fn front_matter(body: &str) -> Option<usize> {
+    let first_end = body.find('\n')?;
+    if body[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let mut offset = first_end + 1;
+    for line in body[offset..].split_inclusive('\n') {
+        offset += line.len();
+        if matches!(line.trim_end(), "---" | "...") {
+            return Some(offset);
+        }
+    }
+    None
+}
+
+/// A heading being collected between its start and end events.
+struct OpenHeading {
+    level: u8,
+    span: Span,
+    title: String,
+    title_span: Option<Span>,
+}
+
+struct Builder<'s> {
+    source: &'s SourceFile,
+    start: usize,
+    sections: Vec<Section>,
+    tables: Vec<Table>,
+    comments: Vec<Comment>,
+    code: Vec<Span>,
+    /// Code blocks, HTML blocks: lines touching these are not text lines.
+    opaque: Vec<Span>,
+    heading: Option<OpenHeading>,
+    /// Depth of list items and block quotes around the current event.
+    container_depth: usize,
+}
+
+static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("static regex"));
+
+/// The first line of a paragraph that is only bold text, with an optional colon.
+static BOLD_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\*\*|__)([^*_]{1,80}?):?(?:\*\*|__):?[ \t]*\\?[ \t]*$").expect("static regex")
+});
+
+impl<'s> Builder<'s> {
+    fn new(source: &'s SourceFile, start: usize) -> Self {
+        Self {
+            source,
+            start,
+            sections: Vec::new(),
+            tables: Vec::new(),
+            comments: Vec::new(),
+            code: Vec::new(),
+            opaque: Vec::new(),
+            heading: None,
+            container_depth: 0,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some(OpenHeading {
+                    level: heading_level(level),
+                    span,
+                    title: String::new(),
+                    title_span: None,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(open) = self.heading.take() {
+                    self.push_heading(open);
+                }
+            }
+            Event::Text(text) => self.heading_text(&text, span),
+            Event::Code(text) => {
+                self.code.push(span);
+                self.heading_text(&text, span);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.code.push(span);
+                self.opaque.push(span);
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.opaque.push(span);
+                self.collect_comments(span);
+            }
+            Event::InlineHtml(_) => self.collect_comments(span),
+            Event::Start(Tag::Item | Tag::BlockQuote(_)) => self.container_depth += 1,
+            Event::End(TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                self.container_depth = self.container_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::Paragraph) if self.container_depth == 0 => {
+                self.bold_heading(span);
+            }
+            Event::Start(Tag::Table(alignments)) => self.start_table(span, &alignments),
+            Event::Start(Tag::TableHead) => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.header = table_row(self.source, span);
+                    let line = self.source.line_index(span.start) + 1;
+                    if line < self.source.line_count() {
+                        table.delimiter = self.source.line_span(line);
+                    }
+                }
+            }
+            Event::Start(Tag::TableRow) => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.rows.push(table_row(self.source, span));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Inline text inside an open heading becomes part of its title.
+    fn heading_text(&mut self, text: &str, span: Span) {
+        if let Some(open) = self.heading.as_mut() {
+            open.title.push_str(text);
+            open.title_span = Some(match open.title_span {
+                Some(s) => Span::new(s.start, span.end),
+                None => span,
+            });
+        }
+    }
+
+    fn push_heading(&mut self, open: OpenHeading) {
+        let text = self.source.slice(open.span);
+        let kind = if text.trim_start().starts_with('#') {
+            HeadingKind::Atx
+        } else {
+            HeadingKind::Setext
+        };
+        let title = open.title.trim().to_string();
+        self.sections.push(Section {
+            kind,
+            level: open.level,
+            key: normalize_title(&title),
+            title,
+            heading: trim_line_end(self.source, open.span),
+            title_span: open.title_span.unwrap_or(Span::empty(open.span.end)),
+            body: Span::empty(open.span.end),
+            parent: None,
+        });
+    }
+
+    /// A top-level paragraph whose first line is only bold text is a pseudo-heading.
+    fn bold_heading(&mut self, span: Span) {
+        let line = self.source.line_span(self.source.line_index(span.start));
+        let line = Span::new(span.start.max(line.start), line.end);
+        let Some(caps) = BOLD_HEADING.captures(self.source.slice(line)) else {
+            return;
+        };
+        let Some(title) = caps.get(1) else { return };
+        let title_span = Span::new(line.start + title.start(), line.start + title.end());
+        let title = title.as_str().trim().to_string();
+        self.sections.push(Section {
+            kind: HeadingKind::Bold,
+            level: 7,
+            key: normalize_title(&title),
+            title,
+            heading: line,
+            title_span,
+            body: Span::empty(line.end),
+            parent: None,
+        });
+    }
+
+    fn start_table(&mut self, span: Span, alignments: &[pulldown_cmark::Alignment]) {
+        let alignments = alignments
+            .iter()
+            .map(|a| match a {
+                pulldown_cmark::Alignment::None => Alignment::None,
+                pulldown_cmark::Alignment::Left => Alignment::Left,
+                pulldown_cmark::Alignment::Center => Alignment::Center,
+                pulldown_cmark::Alignment::Right => Alignment::Right,
+            })
+            .collect();
+        self.tables.push(Table {
+            span: trim_line_end(self.source, span),
+            header: table::split_row("", span.start),
+            delimiter: Span::empty(span.start),
+            alignments,
+            rows: Vec::new(),
+            section: None,
+        });
+    }
+
+    fn collect_comments(&mut self, span: Span) {
+        let text = self.source.slice(span);
+        for caps in COMMENT.captures_iter(text) {
+            let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            self.comments.push(Comment {
+                span: Span::new(span.start + whole.start(), span.start + whole.end()),
+                text: inner.as_str().trim().to_string(),
+            });
+        }
+    }
+
+    fn finish(mut self, front_matter: Option<Span>) -> Document<'s> {
+        let end = self.source.text.len();
+        // A heading's body runs to the next heading of the same or a higher level.
+        for i in 0..self.sections.len() {
+            let level = self.sections[i].level;
+            let body_end = self.sections[i + 1..]
+                .iter()
+                .find(|next| next.level <= level)
+                .map_or(end, |next| next.heading.start);
+            let parent = self.sections[..i].iter().rposition(|s| s.level < level);
+            let section = &mut self.sections[i];
+            section.body = Span::new(section.heading.end.min(body_end), body_end);
+            section.parent = parent;
+        }
+        self.code.sort();
+        self.code.dedup();
+
+        let mut document = Document {
+            source: self.source,
+            sections: self.sections,
+            tables: self.tables,
+            fields: Vec::new(),
+            contacts: Vec::new(),
+            comments: self.comments,
+            code: self.code,
+            front_matter,
+            text_lines: Vec::new(),
+        };
+        for table in &mut document.tables {
+            table.section = document
+                .sections
+                .partition_point(|s| s.heading.start <= table.span.start)
+                .checked_sub(1);
+        }
+        document.text_lines = text_lines(self.source, self.start, &self.opaque);
+        for &line in &document.text_lines {
+            let text = self.source.slice(line);
+            contacts_in_line(text, line.start, &mut document.contacts);
+            let in_table = document.tables.iter().any(|t| line.within(t.span));
+            if !in_table {
+                let section = document.section_at(line.start);
+                fields_in_line(text, line.start, section, &mut document.fields);
+            }
+        }
+        document
+            .contacts
+            .retain(|c| !document.comments.iter().any(|m| m.span.overlaps(c.span)));
+        document
+            .fields
+            .retain(|f| !overlaps_code(&document.code, f.label_span));
+        if let Some(fm) = front_matter {
+            front_matter_fields(self.source, fm, &mut document.fields);
+            document.fields.sort_by_key(|f| f.label_span);
+        }
+        document
+    }
+}
+
+fn overlaps_code(code: &[Span], span: Span) -> bool {
+    code.iter().any(|c| c.overlaps(span))
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A span without its trailing line ending.
+fn trim_line_end(source: &SourceFile, span: Span) -> Span {
+    let text = source.slice(span);
+    let trimmed = text.trim_end_matches(['\n', '\r']);
+    Span::new(span.start, span.start + trimmed.len())
+}
+
+/// A table row: the first line of `span`, split into cells.
+fn table_row(source: &SourceFile, span: Span) -> table::Row {
+    let line = source.line_span(source.line_index(span.start));
+    let row = Span::new(span.start.max(line.start), line.end);
+    table::split_row(source.slice(row), row.start)
+}
+
+/// Every line from `start` on that does not touch an opaque block.
+fn text_lines(source: &SourceFile, start: usize, opaque: &[Span]) -> Vec<Span> {
+    let first = source.line_index(start);
+    (first..source.line_count())
+        .map(|index| source.line_span(index))
+        .map(|line| Span::new(line.start.max(start), line.end.max(start)))
+        .filter(|line| {
+            !opaque
+                .iter()
+                .any(|block| line.start < block.end && block.start <= line.end)
+        })
+        .collect()
+}
+
+static FRONT_MATTER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<label>[A-Za-z][\w -]*?):[ \t]+(?P<value>\S.*?)[ \t]*$").expect("static regex")
+});
+
+/// Top-level `key: value` lines of front matter are fields too (`date: 2026-07-30`).
+fn front_matter_fields(source: &SourceFile, fm: Span, out: &mut Vec<crate::document::Field>) {
+    let first = source.line_index(fm.start);
+    let last = source.line_index(fm.end.saturating_sub(1));
+    for index in first..=last {
+        let line = source.line_span(index);
+        let Some(caps) = FRONT_MATTER_FIELD.captures(source.slice(line)) else {
+            continue;
+        };
+        let (Some(label), Some(value)) = (caps.name("label"), caps.name("value")) else {
+            continue;
+        };
+        out.push(crate::document::Field {
+            label: label.as_str().to_string(),
+            label_span: Span::new(line.start + label.start(), line.start + label.end()),
+            value: value.as_str().to_string(),
+            value_span: Span::new(line.start + value.start(), line.start + value.end()),
+            section: None,
+        });
+    }
+}

@@ -1,0 +1,115 @@
+//! Headings and the normalised titles rules match them by.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadingKind {
+    /// `## Title`
+    Atx,
+    /// `Title` underlined with `===` or `---`.
+    Setext,
+    /// A paragraph whose first line is only bold text: `**Reporting a Vulnerability**`.
+    Bold,
+}
+
+/// A heading and the part of the document it governs.
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub kind: HeadingKind,
+    /// 1–6 for real headings; bold pseudo-headings are level 7, below every real heading.
+    pub level: u8,
+    /// The title as rendered text (markup removed).
+    pub title: String,
+    /// The title normalised for matching: see [`normalize_title`].
+    pub key: String,
+    /// The whole heading (for setext, both lines).
+    pub heading: Span,
+    /// The title's source text.
+    pub title_span: Span,
+    /// From the end of the heading to the next heading of the same or a higher level.
+    pub body: Span,
+    /// The index of the enclosing section.
+    pub parent: Option<usize>,
+}
+
+static SHORTCODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r":[a-z0-9_+-]+:").expect("static regex"));
+
+/// Lower-cases a title, drops emoji, `:shortcodes:`, punctuation and leading numbering
+/// (`2.1 Reporting`), and collapses whitespace: `## 🚨 2. Reporting a Vulnerability!` becomes
+/// `reporting a vulnerability`.
+pub fn normalize_title(title: &str) -> String {
+    let lower = title.to_lowercase();
+    let without_codes = SHORTCODE.replace_all(&lower, " ");
+    let spaced: String = without_codes
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut words = spaced.split_whitespace().peekable();
+    while words
+        .peek()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        words.next();
+    }
+    words.collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a normalised title `key` contains the alias `alias` (normalised the same way) as
+/// whole words. An alias in a script written without spaces (Chinese, Japanese) matches as a
+/// plain substring, so `脆弱性の報告` finds `脆弱性の報告方法`.
+pub fn title_matches(key: &str, alias: &str) -> bool {
+    let alias = normalize_title(alias);
+    if alias.is_empty() {
+        return false;
+    }
+    if alias.chars().any(is_unspaced_script) {
+        return key.contains(&alias);
+    }
+    format!(" {key} ").contains(&format!(" {alias} "))
+}
+
+/// CJK ideographs, kana and similar scripts that do not separate words with spaces.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_drops_emoji_numbering_and_punctuation() {
+        assert_eq!(
+            normalize_title("🚨 2. Reporting a Vulnerability!"),
+            "reporting a vulnerability"
+        );
+        assert_eq!(
+            normalize_title(":lock: Supported   Versions"),
+            "supported versions"
+        );
+        assert_eq!(
+            normalize_title("支持的版本 / Supported Versions"),
+            "支持的版本 supported versions"
+        );
+    }
+
+    #[test]
+    fn aliases_match_whole_words_or_cjk_substrings() {
+        assert!(title_matches(
+            "reporting a vulnerability",
+            "Reporting a vulnerability"
+        ));
+        assert!(title_matches(
+            "支持的版本 supported versions",
+            "Supported Versions"
+        ));
+        assert!(title_matches("脆弱性の報告方法 reporting", "脆弱性の報告"));
+        assert!(!title_matches("unsupported versions", "supported versions"));
+        assert!(!title_matches("anything", "!!"));
+    }
+}

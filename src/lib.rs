@@ -1,0 +1,50 @@
+//! policy-lint lints and updates Markdown security-policy documents.
+//!
+//! The pipeline: [`source::SourceFile`] (bytes, BOM, line index) → [`document::Document`]
+//! (parsed once) → the [`rules`] (read-only) → [`diagnostic::Diagnostic`]s → a [`render`]er.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod document;
+pub mod fix;
+pub mod pack;
+pub mod render;
+pub mod rule;
+pub mod rules;
+mod run;
+pub mod settings;
+pub mod source;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::pack::Pack;
+use crate::rule::Context;
+use crate::source::SourceFile;
+
+pub use run::run;
+
+/// Lints one document with the rules `pack` enables, as of `today`. Findings come sorted by
+/// position, with the severities the pack sets.
+pub fn lint(source: &SourceFile, pack: &Pack, today: NaiveDate) -> Vec<Diagnostic> {
+    let doc = Document::parse(source);
+    let ctx = Context { today, pack };
+    let mut out = Vec::new();
+    for rule in rules::RULES {
+        let name = rule.meta().name;
+        if !pack.enabled(name) {
+            continue;
+        }
+        let first = out.len();
+        rule.check(&doc, &ctx, &mut out);
+        if let Some(severity) = pack.severity(name) {
+            for diagnostic in &mut out[first..] {
+                diagnostic.severity = severity;
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.span, a.rule).cmp(&(b.span, b.rule)));
+    out
+}

@@ -1,0 +1,366 @@
+//! YAML rule packs and the repository configuration: load, extend, validate.
+//!
+//! A pack declares, as data, what the rules look for: required sections and their heading
+//! aliases, placeholder and secret patterns, and per-rule `enabled`/`severity`. A repository's
+//! `.policy-lint.yml` has the same shape and `extends` a built-in pack (`security-md` unless it
+//! says otherwise) or a pack file; every key it sets replaces the inherited one, and `rules`
+//! entries are merged rule by rule.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use regex::Regex;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use thiserror::Error;
+
+use crate::diagnostic::Severity;
+
+/// The built-in packs, by name.
+pub const BUILTIN_PACKS: &[(&str, &str)] =
+    &[("security-md", include_str!("../rules/security-md.yml"))];
+
+/// The pack every configuration extends unless it names another.
+pub const DEFAULT_PACK: &str = "security-md";
+
+/// The configuration file names looked for, nearest first.
+pub const CONFIG_FILE_NAMES: &[&str] = &[".policy-lint.yml", ".policy-lint.yaml"];
+
+/// A resolved pack: everything the rules read.
+#[derive(Clone, Debug)]
+pub struct Pack {
+    /// File names (case-insensitive) that a directory walk treats as policy documents.
+    pub file_names: Vec<String>,
+    pub sections: Vec<SectionSpec>,
+    pub contact: ContactSpec,
+    pub placeholders: Vec<Pattern>,
+    pub secrets: Vec<Pattern>,
+    /// Per-rule switches, by rule name.
+    pub rules: HashMap<String, RuleSwitch>,
+}
+
+/// A section the document must have.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SectionSpec {
+    /// A short identifier other pack keys refer to (`reporting`).
+    pub id: String,
+    /// The heading a skeleton would use, and the name findings give.
+    pub title: String,
+    pub severity: Severity,
+    /// Heading texts that count as this section; matched after normalisation.
+    pub aliases: Vec<String>,
+}
+
+/// Where a reporting channel is expected and what does not count as one.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ContactSpec {
+    /// The `id` of the section that should hold the reporting channel.
+    pub section: String,
+    /// Addresses and URLs on these domains (and their subdomains) are placeholders.
+    pub ignore_domains: Vec<String>,
+}
+
+/// A named regular expression.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub name: String,
+    pub regex: Regex,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSwitch {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+}
+
+impl Pack {
+    /// Whether `rule` is switched on (rules are on unless a pack switches them off).
+    pub fn enabled(&self, rule: &str) -> bool {
+        self.rules.get(rule).and_then(|s| s.enabled).unwrap_or(true)
+    }
+
+    /// The severity the configuration forces on `rule`, if any.
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        self.rules.get(rule).and_then(|s| s.severity)
+    }
+
+    pub fn section(&self, id: &str) -> Option<&SectionSpec> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// Loads the built-in default pack.
+    pub fn builtin() -> Result<Pack, miette::Report> {
+        Loader::default().load_builtin(DEFAULT_PACK)
+    }
+
+    /// Loads a configuration or pack file and everything it extends.
+    pub fn load(path: &Path) -> Result<Pack, miette::Report> {
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            miette::miette!(
+                help = "check the path, or remove the file to use the built-in pack",
+                "cannot read configuration {}: {err}",
+                path.display()
+            )
+        })?;
+        Loader::default().load_text(&path.display().to_string(), &text, path.parent())
+    }
+
+    /// The nearest configuration file from `start` up to the repository root (the first
+    /// directory holding `.git`); without a repository only `start` itself is looked at.
+    pub fn find_config(start: &Path) -> Option<PathBuf> {
+        let in_repo = start.ancestors().any(|dir| dir.join(".git").exists());
+        for dir in start.ancestors() {
+            for name in CONFIG_FILE_NAMES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+            if !in_repo || dir.join(".git").exists() {
+                break;
+            }
+        }
+        None
+    }
+}
+
+/// The file as written: every key optional, so that a configuration sets only what it changes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPack {
+    extends: Option<Spanned<String>>,
+    file_names: Option<Vec<String>>,
+    sections: Option<Vec<SectionSpec>>,
+    contact: Option<ContactSpec>,
+    placeholders: Option<Vec<RawPattern>>,
+    secrets: Option<Vec<RawPattern>>,
+    rules: Option<HashMap<Spanned<String>, RuleSwitch>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPattern {
+    name: String,
+    regex: Spanned<String>,
+}
+
+/// A configuration error that points into the YAML.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(policy_lint::config))]
+struct PackError {
+    message: String,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+const MAX_EXTENDS_DEPTH: usize = 8;
+
+#[derive(Default)]
+struct Loader {
+    depth: usize,
+}
+
+impl Loader {
+    fn load_builtin(&mut self, name: &str) -> Result<Pack, miette::Report> {
+        let Some((_, text)) = BUILTIN_PACKS.iter().find(|(n, _)| *n == name) else {
+            return Err(miette::miette!("no built-in pack named `{name}`"));
+        };
+        self.load_text(&format!("<built-in pack {name}>"), text, None)
+    }
+
+    /// Loads one pack. `dir` is the directory of a pack file (where relative `extends` paths
+    /// start); `None` for a built-in pack, which extends nothing unless it says so.
+    fn load_text(
+        &mut self,
+        file: &str,
+        text: &str,
+        dir: Option<&Path>,
+    ) -> Result<Pack, miette::Report> {
+        let raw: RawPack =
+            serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|err| {
+                let mut options = serde_saphyr::RenderOptions::default();
+                options.source_name = Some(file);
+                serde_saphyr::miette::to_miette_report_with_options(&err, text, file, options)
+            })?;
+        let error = |at: &serde_saphyr::Location, message: String, label: &str, help: String| {
+            let span = at.span();
+            let start = span.byte_offset().unwrap_or(0) as usize;
+            let len = span.byte_len().unwrap_or(0) as usize;
+            miette::Report::new(PackError {
+                message,
+                source_code: NamedSource::new(file, text.to_string()),
+                span: (start, len).into(),
+                label: label.to_string(),
+                help: Some(help),
+            })
+        };
+
+        let base = match &raw.extends {
+            Some(extends) if self.depth >= MAX_EXTENDS_DEPTH => {
+                return Err(error(
+                    &extends.referenced,
+                    format!("`extends` nests deeper than {MAX_EXTENDS_DEPTH} packs"),
+                    "extended here",
+                    "look for packs that extend each other in a cycle".to_string(),
+                ));
+            }
+            Some(extends) => {
+                self.depth += 1;
+                let name = extends.value.as_str();
+                if BUILTIN_PACKS.iter().any(|(n, _)| *n == name) {
+                    Some(self.load_builtin(name)?)
+                } else {
+                    let path = dir.unwrap_or(Path::new(".")).join(name);
+                    let Ok(base_text) = std::fs::read_to_string(&path) else {
+                        let builtins: Vec<_> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
+                        return Err(error(
+                            &extends.referenced,
+                            format!("cannot read the pack `{name}` this file extends"),
+                            "not a built-in pack or a readable file",
+                            format!(
+                                "name a built-in pack ({}) or a pack file relative to this one",
+                                builtins.join(", ")
+                            ),
+                        ));
+                    };
+                    Some(self.load_text(&path.display().to_string(), &base_text, path.parent())?)
+                }
+            }
+            None if dir.is_none() => None,
+            None => Some(self.load_builtin(DEFAULT_PACK)?),
+        };
+
+        let mut rules = base.as_ref().map(|b| b.rules.clone()).unwrap_or_default();
+        let mut entries: Vec<_> = raw.rules.into_iter().flatten().collect();
+        entries.sort_by_key(|(name, _)| name.referenced.span().offset());
+        for (name, switch) in entries {
+            let rule_names = crate::rules::names();
+            if !rule_names.contains(&name.value.as_str()) {
+                let help = match closest(&name.value, &rule_names) {
+                    Some(near) => format!("did you mean `{near}`? `policy-lint rules` lists them"),
+                    None => "`policy-lint rules` lists the rule names".to_string(),
+                };
+                return Err(error(
+                    &name.referenced,
+                    format!("unknown rule `{}`", name.value),
+                    "no rule has this name",
+                    help,
+                ));
+            }
+            let merged = rules.entry(name.value).or_default();
+            merged.enabled = switch.enabled.or(merged.enabled);
+            merged.severity = switch.severity.or(merged.severity);
+        }
+
+        let compile = |patterns: Vec<RawPattern>| -> Result<Vec<Pattern>, miette::Report> {
+            patterns
+                .into_iter()
+                .map(|p| match Regex::new(&p.regex.value) {
+                    Ok(regex) => Ok(Pattern {
+                        name: p.name,
+                        regex,
+                    }),
+                    Err(err) => Err(error(
+                        &p.regex.referenced,
+                        format!("invalid regular expression in pattern `{}`", p.name),
+                        "this regex",
+                        err.to_string(),
+                    )),
+                })
+                .collect()
+        };
+        let placeholders = raw.placeholders.map(compile).transpose()?;
+        let secrets = raw.secrets.map(compile).transpose()?;
+
+        let missing = |key: &str| miette::miette!("the pack {file} does not set `{key}`");
+        Ok(Pack {
+            file_names: raw
+                .file_names
+                .or_else(|| base.as_ref().map(|b| b.file_names.clone()))
+                .ok_or_else(|| missing("file-names"))?,
+            sections: raw
+                .sections
+                .or_else(|| base.as_ref().map(|b| b.sections.clone()))
+                .ok_or_else(|| missing("sections"))?,
+            contact: raw
+                .contact
+                .or_else(|| base.as_ref().map(|b| b.contact.clone()))
+                .ok_or_else(|| missing("contact"))?,
+            placeholders: placeholders
+                .or_else(|| base.as_ref().map(|b| b.placeholders.clone()))
+                .ok_or_else(|| missing("placeholders"))?,
+            secrets: secrets
+                .or_else(|| base.as_ref().map(|b| b.secrets.clone()))
+                .ok_or_else(|| missing("secrets"))?,
+            rules,
+        })
+    }
+}
+
+/// YAML options that refuse alias bombs instead of expanding them.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_aliases = 1_000;
+    budget.max_events = 100_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 10_000;
+    options
+}
+
+/// The candidate nearest to `word` by edit distance, when it is close enough to be a typo.
+pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            prev = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_pack_loads() {
+        let pack = Pack::builtin().unwrap();
+        assert!(pack.section("reporting").is_some());
+        assert!(pack.section(&pack.contact.section).is_some());
+        assert!(!pack.secrets.is_empty());
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let names = ["placeholder-text", "missing-section"];
+        assert_eq!(closest("placholder-text", &names), Some("placeholder-text"));
+        assert_eq!(closest("zzz", &names), None);
+    }
+}

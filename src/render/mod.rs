@@ -1,0 +1,99 @@
+//! Output formats, one file each: the only code that prints findings.
+
+mod concise;
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+
+use crate::cli::Format;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+pub use human::graphical_handler;
+
+/// The findings of one run.
+pub struct Report {
+    pub today: NaiveDate,
+    pub files: Vec<FileReport>,
+}
+
+pub struct FileReport {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub fixable: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let all = || self.files.iter().flat_map(|f| &f.diagnostics);
+        Summary {
+            files: self.files.len(),
+            errors: all().filter(|d| d.severity == Severity::Error).count(),
+            warnings: all().filter(|d| d.severity == Severity::Warning).count(),
+            fixable: all().filter(|d| d.fix.is_some()).count(),
+        }
+    }
+
+    /// Whether any finding is at or above `threshold`.
+    pub fn fails(&self, threshold: Option<Severity>) -> bool {
+        threshold.is_some_and(|threshold| {
+            self.files
+                .iter()
+                .flat_map(|f| &f.diagnostics)
+                .any(|d| d.severity >= threshold)
+        })
+    }
+}
+
+/// Options that change how a report is printed, not what it says.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+/// Prints `report` to `out` in `format`.
+pub fn render(
+    format: Format,
+    report: &Report,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, options, out),
+        Format::Concise => concise::render(report, options, out),
+        Format::Json => json::render(report, out),
+    }
+}
+
+/// `1 error`, `2 warnings`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// The closing line of the text formats.
+fn summary_line(summary: Summary) -> String {
+    let files = plural(summary.files, "file");
+    if summary.errors + summary.warnings == 0 {
+        return format!("All checks passed ({files}).");
+    }
+    format!(
+        "Found {} and {} in {files}.",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning")
+    )
+}

@@ -1,0 +1,74 @@
+//! The rule trait and the metadata every rule declares next to its documentation.
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::pack::Pack;
+
+/// Whether a rule can fix what it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Safe,
+    Unsafe,
+}
+
+/// What `policy-lint rules` and `policy-lint rule NAME` print about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// The public, never-renamed name: `missing-section`.
+    pub name: &'static str,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// The rule's doc comment: What it does / Why is this bad? / Example / Fix safety.
+    pub docs: &'static str,
+    pub default_severity: Severity,
+    pub fix: FixAvailability,
+}
+
+/// What every rule gets besides the document: the date of the run and the resolved pack.
+/// Rules never read the clock.
+pub struct Context<'a> {
+    pub today: NaiveDate,
+    pub pack: &'a Pack,
+}
+
+/// A check over one parsed document. Rules only read the model; they never parse Markdown.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Push findings to `out`. Severity is set by the engine from the configuration, so a
+    /// rule may leave its default in place.
+    fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Declares a rule's unit struct and its [`RuleMeta`], taking the docs from the doc comment:
+///
+/// ```text
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub MissingSection("missing-section", Error, Unsafe, "a required section is absent")
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub $ty:ident($name:literal, $severity:ident, $fix:ident, $summary:literal)
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $ty;
+
+        impl $ty {
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                name: $name,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+                default_severity: $crate::diagnostic::Severity::$severity,
+                fix: $crate::rule::FixAvailability::$fix,
+            };
+        }
+    };
+}

@@ -1,0 +1,89 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Contact, Document};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the document gives a reporting channel: an e-mail address (also written
+    /// `security at example dot org`), a URL such as a GitHub security-advisory link, or a
+    /// bug-bounty page — in the reporting section or anywhere else in the document.
+    /// Addresses on the pack's example domains (`example.com`) do not count, nor does
+    /// anything in code blocks or HTML comments.
+    ///
+    /// ## Why is this bad?
+    /// A policy that asks for private reports but names no private channel leaves reporters
+    /// with only the public issue tracker.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ## Reporting a Vulnerability
+    ///
+    /// **Email**: [Add security contact email]
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ## Reporting a Vulnerability
+    ///
+    /// **Email**: security@your-project.org
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: only a person knows the right address.
+    pub MissingContact("missing-contact", Error, None, "no e-mail address or URL to report to")
+}
+
+impl Rule for MissingContact {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let ignored = &ctx.pack.contact.ignore_domains;
+        if doc.contacts.iter().any(|c| !is_example(c, ignored)) {
+            return;
+        }
+        let reporting = ctx
+            .pack
+            .section(&ctx.pack.contact.section)
+            .and_then(|spec| doc.find_section(&spec.aliases));
+        let (span, place) = match reporting {
+            Some(section) => (
+                section.title_span,
+                format!("the `{}` section", section.title),
+            ),
+            None => (Span::empty(doc.source.bom_len()), "the policy".to_string()),
+        };
+        out.push(Diagnostic {
+            rule: Self::META.name,
+            severity: Self::META.default_severity,
+            span,
+            message: format!("{place} gives no e-mail address or URL to report a vulnerability to"),
+            help: Some(
+                "add a private channel: a security e-mail address or a GitHub security-advisory \
+                 link (https://github.com/OWNER/REPO/security/advisories/new)"
+                    .to_string(),
+            ),
+            fix: None,
+        });
+    }
+}
+
+/// Whether the contact's host is one of the example domains or a subdomain of one.
+fn is_example(contact: &Contact, ignored: &[String]) -> bool {
+    let text = contact.text.to_lowercase();
+    let host = match text.split_once('@') {
+        Some((_, host)) => host,
+        None => text
+            .split_once("://")
+            .map_or(text.as_str(), |(_, rest)| rest)
+            .split(['/', ':', '?', '#'])
+            .next()
+            .unwrap_or(""),
+    };
+    ignored.iter().any(|domain| {
+        let domain = domain.to_lowercase();
+        host == domain || host.ends_with(&format!(".{domain}"))
+    })
+}

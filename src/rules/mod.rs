@@ -1,0 +1,39 @@
+//! Every rule, one file per rule or small family, and the one registry list.
+//!
+//! To add a rule: write `src/rules/<name>.rs` with a `declare_rule!` whose doc comment is the
+//! user documentation, implement [`Rule`], add it to [`RULES`], and add
+//! `fixtures/<rule-name>/` with a snapshot test.
+
+mod leaked_secret;
+mod missing_contact;
+mod missing_policy;
+mod missing_section;
+mod placeholder_text;
+
+use crate::rule::{Rule, RuleMeta};
+
+pub use missing_policy::MissingPolicy;
+
+/// Rules that check one document.
+pub static RULES: &[&dyn Rule] = &[
+    &missing_section::MissingSection,
+    &missing_contact::MissingContact,
+    &placeholder_text::PlaceholderText,
+    &leaked_secret::LeakedSecret,
+];
+
+/// Every rule's metadata, document rules first, then rules about the set of files.
+pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|rule| rule.meta())
+        .chain([&MissingPolicy::META])
+}
+
+pub fn names() -> Vec<&'static str> {
+    all().map(|meta| meta.name).collect()
+}
+
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    all().find(|meta| meta.name == name)
+}

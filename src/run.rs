@@ -1,0 +1,247 @@
+//! The commands: resolve settings, find files, lint in parallel, render, pick the exit code.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use rayon::prelude::*;
+
+use crate::cli::{CheckArgs, Cli, Command};
+use crate::diagnostic::Diagnostic;
+use crate::discover;
+use crate::render::{self, FileReport, RenderOptions, Report};
+use crate::rule::FixAvailability;
+use crate::rules::{self, MissingPolicy};
+use crate::settings::Settings;
+use crate::source::{EncodingError, SourceFile, Span};
+
+/// Exit code 1: findings at or above the failing severity.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit code 2: usage, configuration, I/O or encoding error.
+const EXIT_ERROR: u8 = 2;
+
+/// Runs the command line `args` (program name first) and returns the exit code.
+pub fn run(args: Vec<OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(crate::cli::with_default_command(args)) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    let result = match cli.command {
+        Command::Check(ref args) => check(&cli, args),
+        Command::Rules => list_rules(),
+        Command::Rule { ref name } => explain_rule(name),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(report) => {
+            print_error(&report, color);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn print_error(report: &miette::Report, color: bool) {
+    let mut text = String::new();
+    if render::graphical_handler(color)
+        .render_report(&mut text, report.as_ref())
+        .is_err()
+    {
+        text = format!("error: {report}");
+    }
+    eprintln!("{text}");
+}
+
+fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
+    let settings = Settings::resolve(&cli.global, args.fail_on)?;
+    let cwd = std::env::current_dir()
+        .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
+
+    let mut files = Vec::new();
+    let mut missing_policy = None;
+    if args.paths.is_empty() {
+        let root = discover::repository_root(&cwd);
+        files = discover::discover(&root, &settings.pack.file_names)
+            .into_iter()
+            .map(|path| discover::display_path(&path, &cwd))
+            .collect();
+        if files.is_empty() {
+            missing_policy = Some(discover::display_path(&root, &cwd));
+        }
+    }
+    for path in &args.paths {
+        if path.is_dir() {
+            let found = discover::walk(path, &settings.pack.file_names).map_err(|err| {
+                miette::miette!("cannot walk the directory {}: {err}", path.display())
+            })?;
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+
+    let results: Vec<Result<FileReport, miette::Report>> = files
+        .par_iter()
+        .map(|path| lint_file(path, &settings))
+        .collect();
+    let mut report = Report {
+        today: settings.today,
+        files: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => report.files.push(file),
+            Err(err) => errors.push(err),
+        }
+    }
+    if let Some(root) = missing_policy {
+        report.files.push(missing_policy_report(&root, &settings));
+    }
+
+    let options = RenderOptions {
+        color: settings.color,
+        quiet: settings.quiet,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = render::render(settings.format, &report, options, &mut stdout)
+        .and_then(|()| stdout.flush());
+    drop(stdout);
+    match written {
+        // A reader that stops early (`| head`) is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(miette::miette!("cannot write the report: {err}")),
+        Ok(()) => {}
+    }
+
+    if !errors.is_empty() {
+        let color = settings.color && std::io::stderr().is_terminal();
+        for err in &errors {
+            print_error(err, color);
+        }
+        return Ok(EXIT_ERROR);
+    }
+    Ok(if report.fails(settings.fail_on) {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+fn lint_file(path: &Path, settings: &Settings) -> Result<FileReport, miette::Report> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        miette::miette!(
+            help = "check the path; a file PATH is linted as given",
+            "cannot read {}: {err}",
+            path.display()
+        )
+    })?;
+    let source = SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))?;
+    let diagnostics = crate::lint(&source, &settings.pack, settings.today);
+    Ok(FileReport {
+        source,
+        diagnostics,
+    })
+}
+
+/// An encoding error naming the file, the byte and its line, with the bytes around it shown.
+fn encoding_error(err: &EncodingError) -> miette::Report {
+    let line = err.line;
+    miette::miette!(
+        code = "policy_lint::encoding",
+        help = "policy-lint reads UTF-8 only; convert the file, e.g. \
+                `iconv -f latin1 -t utf-8 FILE > FILE.utf8 && mv FILE.utf8 FILE`",
+        "{} is not valid UTF-8: byte {} (line {line}) is not part of a UTF-8 character",
+        err.path.display(),
+        err.offset,
+    )
+}
+
+fn missing_policy_report(root: &Path, settings: &Settings) -> FileReport {
+    let names = settings.pack.file_names.join(" or ");
+    let shown = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root.to_path_buf()
+    };
+    let dirs: Vec<String> = discover::POLICY_DIRS
+        .iter()
+        .map(|d| {
+            if d.is_empty() {
+                "the repository root".to_string()
+            } else {
+                format!("{d}/")
+            }
+        })
+        .collect();
+    FileReport {
+        source: SourceFile::new(shown, String::new()),
+        diagnostics: vec![Diagnostic {
+            rule: MissingPolicy::META.name,
+            severity: settings
+                .pack
+                .severity(MissingPolicy::META.name)
+                .unwrap_or(MissingPolicy::META.default_severity),
+            span: Span::empty(0),
+            message: format!(
+                "no security policy found: no {names} in {}",
+                dirs.join(", ")
+            ),
+            help: Some(
+                "write one (a SECURITY.md in the repository root is the usual place), or \
+                        pass the policy's PATH"
+                    .to_string(),
+            ),
+            fix: None,
+        }],
+    }
+}
+
+fn list_rules() -> Result<u8, miette::Report> {
+    let mut out = std::io::stdout().lock();
+    let width = rules::all().map(|m| m.name.len()).max().unwrap_or(0);
+    for meta in rules::all() {
+        let fix = match meta.fix {
+            FixAvailability::None => "",
+            FixAvailability::Safe => "  (fix)",
+            FixAvailability::Unsafe => "  (unsafe fix)",
+        };
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}{fix}",
+            meta.name,
+            meta.default_severity.to_string(),
+            meta.summary
+        )
+        .map_err(|err| miette::miette!("cannot write: {err}"))?;
+    }
+    Ok(0)
+}
+
+fn explain_rule(name: &str) -> Result<u8, miette::Report> {
+    let Some(meta) = rules::find(name) else {
+        let names = rules::names();
+        let help = match crate::pack::closest(name, &names) {
+            Some(near) => format!("did you mean `{near}`? `policy-lint rules` lists every rule"),
+            None => "`policy-lint rules` lists every rule".to_string(),
+        };
+        return Err(miette::miette!(help = help, "unknown rule `{name}`"));
+    };
+    let docs: Vec<&str> = meta
+        .docs
+        .lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect();
+    println!(
+        "# {}\n\n{}\n\nDefault severity: {}\n",
+        meta.name, meta.summary, meta.default_severity
+    );
+    println!("{}", docs.join("\n").trim_end());
+    Ok(0)
+}

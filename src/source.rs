@@ -1,0 +1,188 @@
+//! The file as read: its bytes decoded as UTF-8 (never lossily), a line index, and the
+//! [`Span`] type every finding and edit is expressed in.
+
+use std::path::{Path, PathBuf};
+
+/// A byte range into the file as read (BOM included), `start..end`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `self` lies entirely inside `other`.
+    pub const fn within(self, other: Span) -> bool {
+        other.start <= self.start && self.end <= other.end
+    }
+
+    pub const fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// The span shifted right by `by` bytes.
+    pub const fn shift(self, by: usize) -> Span {
+        Span::new(self.start + by, self.end + by)
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(range: std::ops::Range<usize>) -> Self {
+        Span::new(range.start, range.end)
+    }
+}
+
+const BOM: &str = "\u{feff}";
+
+/// A policy document as read from disk.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The whole file, BOM included, so that spans are file byte offsets.
+    pub text: String,
+    /// Byte offset of the first line start of each line.
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The file is not valid UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingError {
+    pub path: PathBuf,
+    /// Byte offset of the first byte that is not valid UTF-8.
+    pub offset: usize,
+    /// The 1-based line holding that byte.
+    pub line: usize,
+}
+
+impl SourceFile {
+    /// Decode `bytes`; invalid UTF-8 is an error naming the first bad byte.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Result<Self, EncodingError> {
+        let path = path.into();
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self::new(path, text)),
+            Err(err) => {
+                let offset = err.utf8_error().valid_up_to();
+                let line = err.as_bytes()[..offset]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                Err(EncodingError { path, offset, line })
+            }
+        }
+    }
+
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Length of the byte-order mark (0 or 3): the parser sees `text[bom_len()..]`.
+    pub fn bom_len(&self) -> usize {
+        if self.text.starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
+        }
+    }
+
+    /// The text the Markdown parser sees (the BOM stripped).
+    pub fn body(&self) -> &str {
+        &self.text[self.bom_len()..]
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The 0-based index of the line holding `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// The span of line `index` (0-based), without its line ending.
+    pub fn line_span(&self, index: usize) -> Span {
+        let start = self.line_starts[index];
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        Span::new(start.max(if index == 0 { self.bom_len() } else { 0 }), end)
+    }
+
+    /// The 1-based line and column of a byte offset. The BOM takes no column.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let index = self.line_index(offset);
+        let start = self.line_span(index).start.min(offset);
+        LineCol {
+            line: index + 1,
+            column: self.text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_first_bad_byte() {
+        let err = SourceFile::from_bytes("x.md", b"ok\n\xe9t\xe9".to_vec()).unwrap_err();
+        assert_eq!(err.offset, 3);
+    }
+
+    #[test]
+    fn columns_count_scalar_values_and_skip_the_bom() {
+        let file = SourceFile::new("x.md", "\u{feff}é|x\r\nab".to_string());
+        assert_eq!(file.bom_len(), 3);
+        assert_eq!(file.body(), "é|x\r\nab");
+        assert_eq!(file.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(6), LineCol { line: 1, column: 3 });
+        assert_eq!(file.line_col(9), LineCol { line: 2, column: 1 });
+        assert_eq!(file.slice(file.line_span(0)), "é|x");
+        assert_eq!(file.slice(file.line_span(1)), "ab");
+    }
+}

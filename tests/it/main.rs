@@ -1,0 +1,110 @@
+//! The one integration-test binary.
+
+mod cli;
+mod corpus;
+mod differential;
+mod rules;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use policy_lint::pack::Pack;
+use policy_lint::render::{self, FileReport, RenderOptions, Report};
+use policy_lint::source::SourceFile;
+
+/// The date every test judges deadlines by.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).expect("valid date")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the repository: the seeds and the real-world corpus. CI always has it;
+/// elsewhere the tests that need it are skipped with a note.
+pub fn shared() -> Option<PathBuf> {
+    let dir = repo().join("../shared");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared must sit beside the repository in CI"
+    );
+    eprintln!("note: ../shared is absent; skipping the tests that read it");
+    None
+}
+
+/// Every `.md` file in the real-world corpus that is valid UTF-8, with its text.
+pub fn corpus() -> Vec<SourceFile> {
+    let Some(shared) = shared() else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/real"))
+        .expect("corpus directory")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 50, "the corpus has shrunk: {}", files.len());
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(&path).expect("readable");
+            SourceFile::from_bytes(path, bytes).ok()
+        })
+        .collect()
+}
+
+/// Every fixture file under `fixtures/`.
+pub fn fixtures() -> Vec<SourceFile> {
+    let mut paths = Vec::new();
+    collect_md(&repo().join("fixtures"), &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+            SourceFile::new(path, text)
+        })
+        .collect()
+}
+
+fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            collect_md(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// The findings for `source`, rendered as the human format without colour, with the path
+/// shown relative to the repository.
+pub fn render_human(source: SourceFile) -> String {
+    let pack = Pack::builtin().expect("built-in pack");
+    let diagnostics = policy_lint::lint(&source, &pack, today());
+    let relative = source
+        .path()
+        .strip_prefix(repo())
+        .unwrap_or(source.path())
+        .to_path_buf();
+    let source = SourceFile::new(relative, source.text);
+    let report = Report {
+        today: today(),
+        files: vec![FileReport {
+            source,
+            diagnostics,
+        }],
+    };
+    let mut out = Vec::new();
+    let options = RenderOptions {
+        color: false,
+        quiet: false,
+    };
+    render::render(policy_lint::cli::Format::Human, &report, options, &mut out).expect("render");
+    String::from_utf8(out).expect("UTF-8 output")
+}
