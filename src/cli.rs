@@ -81,6 +81,16 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit code 1, e.g. `--fail-on warning` in CI
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+
+    /// Apply safe fixes in place (bytes outside the fixes are kept), then report what is left,
+    /// e.g. `policy-lint --fix SECURITY.md`
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix, also apply unsafe fixes, which change what the policy claims,
+    /// e.g. `policy-lint --fix --unsafe-fixes`
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

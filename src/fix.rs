@@ -27,3 +27,187 @@ pub struct Fix {
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
+
+/// Applies `edits` (sorted by position, non-overlapping) to `text`.
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.span.start]);
+        out.push_str(&edit.replacement);
+        at = edit.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The most fix passes a run makes before it gives up.
+pub const MAX_PASSES: usize = 10;
+
+/// What [`fix_until_stable`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fixed {
+    pub text: String,
+    /// Fixes applied over all passes.
+    pub applied: usize,
+}
+
+/// The fixes still changing the text after [`MAX_PASSES`] passes, by rule.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotConverged {
+    pub rules: Vec<&'static str>,
+}
+
+/// Lints `text`, applies every fix whose applicability is allowed and whose edits overlap no
+/// fix already taken in the pass, and repeats on the result until no fix is left.
+/// `lint` is called on each pass's text.
+pub fn fix_until_stable(
+    text: &str,
+    allow_unsafe: bool,
+    mut lint: impl FnMut(&str) -> Vec<crate::diagnostic::Diagnostic>,
+) -> Result<Fixed, NotConverged> {
+    let mut current = text.to_string();
+    let mut applied = 0;
+    let mut last_rules = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let diagnostics = lint(&current);
+        let mut taken: Vec<&Edit> = Vec::new();
+        let mut rules = Vec::new();
+        for diagnostic in &diagnostics {
+            let Some(fix) = &diagnostic.fix else { continue };
+            if fix.applicability == Applicability::Unsafe && !allow_unsafe {
+                continue;
+            }
+            let clashes = fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|t| overlaps_or_touches(e.span, t.span)));
+            if clashes
+                || fix
+                    .edits
+                    .iter()
+                    .any(|e| current.get(e.span.start..e.span.end).is_none())
+            {
+                continue;
+            }
+            taken.extend(&fix.edits);
+            rules.push(diagnostic.rule);
+            applied += 1;
+        }
+        if taken.is_empty() {
+            return Ok(Fixed {
+                text: current,
+                applied,
+            });
+        }
+        taken.sort_by_key(|e| e.span);
+        current = apply_edits(&current, &taken);
+        last_rules = rules;
+    }
+    last_rules.sort_unstable();
+    last_rules.dedup();
+    Err(NotConverged { rules: last_rules })
+}
+
+/// Two insertions at the same point would have no defined order, so they clash too.
+fn overlaps_or_touches(a: Span, b: Span) -> bool {
+    a.overlaps(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic, Severity};
+
+    fn replace(span: Span, with: &str, applicability: Applicability) -> Diagnostic {
+        Diagnostic {
+            rule: "test-rule",
+            severity: Severity::Warning,
+            span,
+            message: "test".to_string(),
+            help: None,
+            fix: Some(Fix {
+                title: "test".to_string(),
+                applicability,
+                edits: vec![Edit {
+                    span,
+                    replacement: with.to_string(),
+                }],
+            }),
+        }
+    }
+
+    /// Upper-cases one `x` per pass.
+    fn upper_one_x(text: &str) -> Vec<Diagnostic> {
+        text.find('x')
+            .map(|at| replace(Span::new(at, at + 1), "X", Applicability::Safe))
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn edits_change_only_their_spans() {
+        let text = "a\r\nbb\r\nccc";
+        let first = Edit {
+            span: Span::new(0, 1),
+            replacement: "A".to_string(),
+        };
+        let second = Edit {
+            span: Span::new(3, 5),
+            replacement: "B".to_string(),
+        };
+        assert_eq!(apply_edits(text, &[&first, &second]), "A\r\nB\r\nccc");
+    }
+
+    #[test]
+    fn fixing_repeats_until_nothing_is_left() {
+        let fixed = fix_until_stable("x-x-x", false, upper_one_x).unwrap();
+        assert_eq!(
+            fixed,
+            Fixed {
+                text: "X-X-X".to_string(),
+                applied: 3
+            }
+        );
+        let again = fix_until_stable(&fixed.text, false, upper_one_x).unwrap();
+        assert_eq!(again.applied, 0);
+    }
+
+    #[test]
+    fn unsafe_fixes_need_permission() {
+        let lint = |text: &str| {
+            if text == "a" {
+                vec![replace(Span::new(0, 1), "b", Applicability::Unsafe)]
+            } else {
+                Vec::new()
+            }
+        };
+        assert_eq!(fix_until_stable("a", false, lint).unwrap().applied, 0);
+        assert_eq!(fix_until_stable("a", true, lint).unwrap().text, "b");
+    }
+
+    #[test]
+    fn fixes_that_fight_are_reported_not_applied() {
+        let flip = |text: &str| {
+            let to = if text == "a" { "b" } else { "a" };
+            vec![replace(Span::new(0, 1), to, Applicability::Safe)]
+        };
+        let err = fix_until_stable("a", false, flip).unwrap_err();
+        assert_eq!(err.rules, ["test-rule"]);
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_pass() {
+        let lint = |text: &str| {
+            if text == "abc" {
+                vec![
+                    replace(Span::new(0, 2), "XY", Applicability::Safe),
+                    replace(Span::new(1, 3), "ZW", Applicability::Safe),
+                ]
+            } else {
+                Vec::new()
+            }
+        };
+        assert_eq!(fix_until_stable("abc", false, lint).unwrap().text, "XYc");
+    }
+}

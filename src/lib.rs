@@ -15,6 +15,7 @@ pub mod rules;
 mod run;
 pub mod settings;
 pub mod source;
+pub mod write;
 
 use chrono::NaiveDate;
 

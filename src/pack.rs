@@ -358,6 +358,22 @@ mod tests {
     }
 
     #[test]
+    fn alias_bombs_are_refused_not_expanded() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip("abcdefgh".chars())
+        {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        // Expanded, `i` alone would hold 10^9 strings.
+        let result =
+            serde_saphyr::from_str_with_options::<serde_json::Value>(&bomb, yaml_options());
+        assert!(result.is_err());
+    }
+
+    #[test]
     fn closest_suggests_typos_only() {
         let names = ["placeholder-text", "missing-section"];
         assert_eq!(closest("placholder-text", &names), Some("placeholder-text"));

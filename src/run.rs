@@ -10,12 +10,12 @@ use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, Cli, Command};
 use crate::diagnostic::Diagnostic;
-use crate::discover;
 use crate::render::{self, FileReport, RenderOptions, Report};
 use crate::rule::FixAvailability;
 use crate::rules::{self, MissingPolicy};
 use crate::settings::Settings;
 use crate::source::{EncodingError, SourceFile, Span};
+use crate::{discover, fix, write};
 
 /// Exit code 1: findings at or above the failing severity.
 const EXIT_FINDINGS: u8 = 1;
@@ -88,7 +88,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
 
     let results: Vec<Result<FileReport, miette::Report>> = files
         .par_iter()
-        .map(|path| lint_file(path, &settings))
+        .map(|path| lint_file(path, &settings, fix_mode(args)))
         .collect();
     let mut report = Report {
         today: settings.today,
@@ -134,7 +134,28 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     })
 }
 
-fn lint_file(path: &Path, settings: &Settings) -> Result<FileReport, miette::Report> {
+/// Which fixes `check` applies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FixMode {
+    Off,
+    Safe,
+    Unsafe,
+}
+
+fn fix_mode(args: &CheckArgs) -> FixMode {
+    match (args.fix, args.unsafe_fixes) {
+        (false, _) => FixMode::Off,
+        (true, false) => FixMode::Safe,
+        (true, true) => FixMode::Unsafe,
+    }
+}
+
+/// Reads and lints one file; with fixes on, fixes it first and reports what is left.
+fn lint_file(
+    path: &Path,
+    settings: &Settings,
+    mode: FixMode,
+) -> Result<FileReport, miette::Report> {
     let bytes = std::fs::read(path).map_err(|err| {
         miette::miette!(
             help = "check the path; a file PATH is linted as given",
@@ -142,11 +163,37 @@ fn lint_file(path: &Path, settings: &Settings) -> Result<FileReport, miette::Rep
             path.display()
         )
     })?;
-    let source = SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))?;
-    let diagnostics = crate::lint(&source, &settings.pack, settings.today);
+    let source = SourceFile::from_bytes(path, bytes.clone()).map_err(|err| encoding_error(&err))?;
+    let lint = |text: &str| {
+        let source = SourceFile::new(path, text.to_string());
+        crate::lint(&source, &settings.pack, settings.today)
+    };
+    if mode == FixMode::Off {
+        let diagnostics = lint(&source.text);
+        return Ok(FileReport {
+            source,
+            diagnostics,
+            fixed: 0,
+        });
+    }
+    let fixed =
+        fix::fix_until_stable(&source.text, mode == FixMode::Unsafe, lint).map_err(|err| {
+            miette::miette!(
+                help = "please report this as a bug; run without --fix meanwhile",
+                "fixes for {} did not settle after {} passes (rules: {}); nothing was written",
+                path.display(),
+                fix::MAX_PASSES,
+                err.rules.join(", ")
+            )
+        })?;
+    if fixed.text != source.text {
+        write::replace(path, &bytes, &fixed.text)?;
+    }
+    let diagnostics = lint(&fixed.text);
     Ok(FileReport {
-        source,
+        source: SourceFile::new(path, fixed.text),
         diagnostics,
+        fixed: fixed.applied,
     })
 }
 
@@ -200,6 +247,7 @@ fn missing_policy_report(root: &Path, settings: &Settings) -> FileReport {
             ),
             fix: None,
         }],
+        fixed: 0,
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Report {
 pub struct FileReport {
     pub source: SourceFile,
     pub diagnostics: Vec<Diagnostic>,
+    /// Fixes `--fix` applied to this file.
+    pub fixed: usize,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,6 +33,7 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub fixable: usize,
+    pub fixed: usize,
 }
 
 impl Report {
@@ -41,6 +44,7 @@ impl Report {
             errors: all().filter(|d| d.severity == Severity::Error).count(),
             warnings: all().filter(|d| d.severity == Severity::Warning).count(),
             fixable: all().filter(|d| d.fix.is_some()).count(),
+            fixed: self.files.iter().map(|f| f.fixed).sum(),
         }
     }
 
@@ -88,11 +92,15 @@ fn plural(count: usize, noun: &str) -> String {
 /// The closing line of the text formats.
 fn summary_line(summary: Summary) -> String {
     let files = plural(summary.files, "file");
+    let fixed = match summary.fixed {
+        0 => String::new(),
+        n => format!("Fixed {}. ", plural(n, "finding")),
+    };
     if summary.errors + summary.warnings == 0 {
-        return format!("All checks passed ({files}).");
+        return format!("{fixed}All checks passed ({files}).");
     }
     format!(
-        "Found {} and {} in {files}.",
+        "{fixed}Found {} and {} in {files}.",
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning")
     )

@@ -132,8 +132,11 @@ fn comrak_and_the_model_agree() {
     let mut documents = crate::fixtures();
     documents.extend(crate::corpus());
     let mut disagreements = Vec::new();
+    let (mut headings, mut tables) = (0, 0);
     for source in &documents {
         let (ours, theirs) = (ours(source), theirs(source));
+        headings += theirs.headings.len();
+        tables += theirs.tables.len();
         if ours != theirs {
             disagreements.push(format!(
                 "{}:\n  ours:   {ours:?}\n  comrak: {theirs:?}",
@@ -142,4 +145,14 @@ fn comrak_and_the_model_agree() {
         }
     }
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    assert!(
+        headings > 50 && tables > 10,
+        "compared only {headings} headings, {tables} tables"
+    );
+    if crate::shared().is_some() {
+        assert!(
+            headings > 300 && tables > 40,
+            "compared only {headings} headings, {tables} tables"
+        );
+    }
 }

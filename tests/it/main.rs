@@ -98,6 +98,7 @@ pub fn render_human(source: SourceFile) -> String {
         files: vec![FileReport {
             source,
             diagnostics,
+            fixed: 0,
         }],
     };
     let mut out = Vec::new();
