@@ -53,14 +53,27 @@ pub struct SectionSpec {
     pub aliases: Vec<String>,
 }
 
-/// Where a reporting channel is expected and what does not count as one.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// Where a reporting channel is expected and what counts as one.
+#[derive(Clone, Debug)]
 pub struct ContactSpec {
     /// The `id` of the section that should hold the reporting channel.
     pub section: String,
     /// Addresses and URLs on these domains (and their subdomains) are placeholders.
     pub ignore_domains: Vec<String>,
+    /// Outside the reporting section a URL is a channel only when it matches this
+    /// (an advisory form, a bug-bounty platform, a security page), not a reference link.
+    pub channel_url: Regex,
+    /// URLs matching this are public (an issue tracker) and never a private channel.
+    pub public_url: Regex,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawContactSpec {
+    section: String,
+    ignore_domains: Vec<String>,
+    channel_url: Spanned<String>,
+    public_url: Spanned<String>,
 }
 
 /// A named regular expression.
@@ -135,7 +148,7 @@ struct RawPack {
     extends: Option<Spanned<String>>,
     file_names: Option<Vec<String>>,
     sections: Option<Vec<SectionSpec>>,
-    contact: Option<ContactSpec>,
+    contact: Option<RawContactSpec>,
     placeholders: Option<Vec<RawPattern>>,
     secrets: Option<Vec<RawPattern>>,
     rules: Option<HashMap<Spanned<String>, RuleSwitch>>,
@@ -262,25 +275,39 @@ impl Loader {
             merged.severity = switch.severity.or(merged.severity);
         }
 
+        let regex = |name: &str, raw: &Spanned<String>| {
+            Regex::new(&raw.value).map_err(|err| {
+                error(
+                    &raw.referenced,
+                    format!("invalid regular expression in pattern `{name}`"),
+                    "this regex",
+                    err.to_string(),
+                )
+            })
+        };
         let compile = |patterns: Vec<RawPattern>| -> Result<Vec<Pattern>, miette::Report> {
             patterns
                 .into_iter()
-                .map(|p| match Regex::new(&p.regex.value) {
-                    Ok(regex) => Ok(Pattern {
+                .map(|p| {
+                    let regex = regex(&p.name, &p.regex)?;
+                    Ok(Pattern {
                         name: p.name,
                         regex,
-                    }),
-                    Err(err) => Err(error(
-                        &p.regex.referenced,
-                        format!("invalid regular expression in pattern `{}`", p.name),
-                        "this regex",
-                        err.to_string(),
-                    )),
+                    })
                 })
                 .collect()
         };
         let placeholders = raw.placeholders.map(compile).transpose()?;
         let secrets = raw.secrets.map(compile).transpose()?;
+        let contact = match raw.contact {
+            Some(c) => Some(ContactSpec {
+                channel_url: regex("channel-url", &c.channel_url)?,
+                public_url: regex("public-url", &c.public_url)?,
+                section: c.section,
+                ignore_domains: c.ignore_domains,
+            }),
+            None => None,
+        };
 
         let missing = |key: &str| miette::miette!("the pack {file} does not set `{key}`");
         Ok(Pack {
@@ -292,8 +319,7 @@ impl Loader {
                 .sections
                 .or_else(|| base.as_ref().map(|b| b.sections.clone()))
                 .ok_or_else(|| missing("sections"))?,
-            contact: raw
-                .contact
+            contact: contact
                 .or_else(|| base.as_ref().map(|b| b.contact.clone()))
                 .ok_or_else(|| missing("contact"))?,
             placeholders: placeholders

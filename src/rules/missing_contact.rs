@@ -1,16 +1,18 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Contact, Document};
+use crate::document::{Contact, ContactKind, Document, title_matches};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
     /// Checks that the document gives a reporting channel: an e-mail address (also written
-    /// `security at example dot org`), a URL such as a GitHub security-advisory link, or a
-    /// bug-bounty page — in the reporting section or anywhere else in the document.
-    /// Addresses on the pack's example domains (`example.com`) do not count, nor does
-    /// anything in code blocks or HTML comments.
+    /// `security at example dot org`) or a URL in the reporting section; or, anywhere else in
+    /// the document, an e-mail address or a URL that is a reporting channel by the pack's
+    /// `channel-url` pattern (a GitHub advisory form, a bug-bounty platform, a security page)
+    /// rather than a reference link. Addresses on the pack's example domains (`example.com`),
+    /// links to a public issue tracker (`…/issues`), and anything in code blocks or HTML
+    /// comments do not count.
     ///
     /// ## Why is this bad?
     /// A policy that asks for private reports but names no private channel leaves reporters
@@ -40,14 +42,28 @@ impl Rule for MissingContact {
     }
 
     fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let ignored = &ctx.pack.contact.ignore_domains;
-        if doc.contacts.iter().any(|c| !is_example(c, ignored)) {
+        let spec = &ctx.pack.contact;
+        let aliases = ctx
+            .pack
+            .section(&spec.section)
+            .map(|s| s.aliases.as_slice());
+        let reporting_bodies: Vec<Span> = doc
+            .sections
+            .iter()
+            .filter(|s| aliases.is_some_and(|a| a.iter().any(|a| title_matches(&s.key, a))))
+            .map(|s| Span::new(s.heading.start, s.body.end))
+            .collect();
+        let is_channel = |c: &Contact| {
+            !is_example(c, &spec.ignore_domains)
+                && !(c.kind == ContactKind::Url && spec.public_url.is_match(&c.text))
+                && (c.kind != ContactKind::Url
+                    || spec.channel_url.is_match(&c.text)
+                    || reporting_bodies.iter().any(|body| c.span.within(*body)))
+        };
+        if doc.contacts.iter().any(is_channel) {
             return;
         }
-        let reporting = ctx
-            .pack
-            .section(&ctx.pack.contact.section)
-            .and_then(|spec| doc.find_section(&spec.aliases));
+        let reporting = aliases.and_then(|aliases| doc.find_section(aliases));
         let (span, place) = match reporting {
             Some(section) => (
                 section.title_span,

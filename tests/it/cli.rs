@@ -416,3 +416,20 @@ fn every_corpus_document_exits_0_or_1_except_the_latin1_one() {
         }
     }
 }
+
+#[test]
+fn the_readme_configuration_example_loads() {
+    let readme = std::fs::read_to_string(crate::repo().join("README.md")).expect("README");
+    let start = readme.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").expect("closed block");
+    let dir = temp_repo();
+    write(dir.path(), "SECURITY.md", CLEAN);
+    write(dir.path(), ".policy-lint.yml", &readme[start..end]);
+    let output = policy_lint(dir.path()).output().expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
