@@ -54,11 +54,17 @@ impl Rule for MissingContact {
             .map(|s| Span::new(s.heading.start, s.body.end))
             .collect();
         let is_channel = |c: &Contact| {
-            !is_example(c, &spec.ignore_domains)
-                && !(c.kind == ContactKind::Url && spec.public_url.is_match(&c.text))
-                && (c.kind != ContactKind::Url
-                    || spec.channel_url.is_match(&c.text)
-                    || reporting_bodies.iter().any(|body| c.span.within(*body)))
+            if is_example(c, &spec.ignore_domains) {
+                return false;
+            }
+            match c.kind {
+                ContactKind::Email | ContactKind::ObfuscatedEmail => true,
+                ContactKind::Url if spec.public_url.is_match(&c.text) => false,
+                ContactKind::Url => {
+                    spec.channel_url.is_match(&c.text)
+                        || reporting_bodies.iter().any(|body| c.span.within(*body))
+                }
+            }
         };
         if doc.contacts.iter().any(is_channel) {
             return;
