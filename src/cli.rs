@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const AFTER_HELP: &str = "\
+/// The examples and exit codes closing every help page (a macro, so that `concat!` takes it).
+macro_rules! examples {
+    () => {
+        "\
 Examples:
   policy-lint                                  lint the discovered SECURITY.md
   policy-lint SECURITY.md --today 2026-11-22   lint one file as of a given date
@@ -14,12 +17,24 @@ Examples:
   policy-lint rule placeholder-text            explain one rule
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, configuration,
-I/O or encoding error.";
+I/O or encoding error."
+    };
+}
 
 /// Lint Markdown security policies (SECURITY.md): required sections, reporting contacts,
 /// template placeholders and leaked credentials, reported with exact source spans.
 #[derive(Debug, Parser)]
-#[command(name = "policy-lint", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(
+    name = "policy-lint",
+    version,
+    override_usage = "policy-lint [OPTIONS] [PATH]...   (the same as `policy-lint check`)\n       \
+                      policy-lint <COMMAND> [OPTIONS]",
+    after_help = concat!(
+        "`policy-lint check --help` explains PATH, --fix and --fail-on.\n\n",
+        examples!()
+    ),
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -40,7 +55,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Print findings only: no summary line, nothing at all when clean
+    /// Print findings only: no summary line, nothing at all when clean,
+    /// e.g. `policy-lint -q` in a pre-commit hook
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
@@ -49,7 +65,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
-    /// Ignore any `.policy-lint.yml` and use the built-in `security-md` pack
+    /// Ignore any `.policy-lint.yml` and use the built-in `security-md` pack,
+    /// e.g. `policy-lint --no-config SECURITY.md`
     #[arg(long, global = true)]
     pub no_config: bool,
 }
@@ -57,7 +74,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint policy documents (the default command): `policy-lint check SECURITY.md`
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = examples!())]
     Check(CheckArgs),
     /// List every rule with its default severity and whether it can fix what it finds
     Rules,
@@ -74,7 +91,7 @@ pub struct CheckArgs {
     /// Files or directories to lint. A file is taken as it is; a directory is walked
     /// (respecting .gitignore) for the pack's file names. With no PATH, the policy is
     /// discovered: SECURITY.md or SECURITY.markdown (any case) in the repository root,
-    /// .github/ or docs/
+    /// .github/ or docs/. E.g. `policy-lint SECURITY.md docs/`
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
