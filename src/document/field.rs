@@ -20,22 +20,6 @@ pub struct Field {
     pub section: Option<usize>,
 }
 
-impl Field {
-    /// Whether the label is one of `labels` (case- and space-insensitive).
-    pub fn has_label(&self, labels: &[String]) -> bool {
-        let key = normalize_label(&self.label);
-        labels.iter().any(|label| normalize_label(label) == key)
-    }
-}
-
-fn normalize_label(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContactKind {
     /// `security@example.org`, also inside `mailto:` links and autolinks.

@@ -97,7 +97,7 @@ impl<'s> Document<'s> {
 }
 
 /// Whether `span` overlaps one of `sorted` (sorted by start, non-nested).
-fn overlaps_any(sorted: &[Span], span: Span) -> bool {
+pub(super) fn overlaps_any(sorted: &[Span], span: Span) -> bool {
     let after = sorted.partition_point(|s| s.start < span.end.max(span.start + 1));
     sorted[..after].iter().rev().take(2).any(|s| {
         s.overlaps(span) || (span.is_empty() && s.start <= span.start && span.start < s.end)

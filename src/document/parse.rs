@@ -277,17 +277,13 @@ impl<'s> Builder<'s> {
             .retain(|c| !document.comments.iter().any(|m| m.span.overlaps(c.span)));
         document
             .fields
-            .retain(|f| !overlaps_code(&document.code, f.label_span));
+            .retain(|f| !super::overlaps_any(&document.code, f.label_span));
         if let Some(fm) = front_matter {
             front_matter_fields(self.source, fm, &mut document.fields);
             document.fields.sort_by_key(|f| f.label_span);
         }
         document
     }
-}
-
-fn overlaps_code(code: &[Span], span: Span) -> bool {
-    code.iter().any(|c| c.overlaps(span))
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
