@@ -4,6 +4,7 @@
 //! (parsed once) → the [`rules`] (read-only) → [`diagnostic::Diagnostic`]s → a [`render`]er.
 
 pub mod cli;
+pub mod dates;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;

@@ -1,0 +1,507 @@
+//! The date and frequency grammar (DESIGN §5) and due-date arithmetic. Rules never parse dates
+//! themselves; they call these.
+
+use std::sync::LazyLock;
+
+use chrono::{Days, Months, NaiveDate};
+use regex::Regex;
+
+/// How a date was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateForm {
+    /// `2026-10-01`, the canonical form.
+    Iso,
+    /// `2026-10-01T12:00:00Z`: a timestamp whose date part is canonical.
+    IsoDateTime,
+    /// `2026/10/01`.
+    YearSlashed,
+    /// `Oct 1, 2026`, `October 1st, 2026`.
+    MonthDayYear,
+    /// `1 October 2026`, `1st Oct 2026`.
+    DayMonthYear,
+    /// `31/12/2026` or `12/31/2026`, read only because one part is above 12.
+    Numeric,
+    /// `January 2026`: counts as the last day of the month.
+    MonthOnly,
+}
+
+impl DateForm {
+    /// Whether the date can be rewritten as `YYYY-MM-DD` without changing what it says.
+    pub fn rewritable(self) -> bool {
+        !matches!(
+            self,
+            DateForm::Iso | DateForm::IsoDateTime | DateForm::MonthOnly
+        )
+    }
+}
+
+/// A date found at the start of a text, with how it was written and how long it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParsedDate {
+    pub date: NaiveDate,
+    pub form: DateForm,
+    /// Bytes of the text the date took.
+    pub len: usize,
+}
+
+/// Why a text in a date's place is not a usable date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Well-formed but not in the calendar: `2026-02-30`, `31/06/2021`.
+    Impossible(String),
+    /// `01/02/2026`: day and month cannot be told apart.
+    Ambiguous(String),
+    /// Template text such as `YYYY-MM-DD`.
+    Placeholder(String),
+    /// Nothing that looks like a date.
+    Unparsable(String),
+}
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})([-/])(\d{1,2})([-/])(\d{1,2})(T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+        .expect("static regex")
+});
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b").expect("static regex"));
+static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+        .expect("static regex")
+});
+static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s+(\d{4})\b")
+        .expect("static regex")
+});
+static MONTH_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^([a-z]{3,9})\.?,?\s+(\d{4})\b").expect("static regex"));
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:yyyy[-/]mm[-/]dd|dd[-/]mm[-/]yyyy|mm[-/]dd[-/]yyyy|tbd|todo|n/?a\b)")
+        .expect("static regex")
+});
+
+/// The month named by `name` (`Oct`, `October`, `Sept`), if any.
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let name = name.to_lowercase();
+    if name == "sept" {
+        return Some(9);
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == name || (name.len() == 3 && m.starts_with(&name)))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+fn number(text: &str) -> u32 {
+    text.parse().unwrap_or(u32::MAX)
+}
+
+fn ymd(year: u32, month: u32, day: u32, text: &str) -> Result<NaiveDate, DateError> {
+    i32::try_from(year)
+        .ok()
+        .and_then(|year| NaiveDate::from_ymd_opt(year, month, day))
+        .ok_or_else(|| DateError::Impossible(text.to_string()))
+}
+
+/// Reads the date at the start of `text` (leading whitespace and emphasis allowed):
+/// `2026-10-01`, `2026/10/01`, `2026-10-01T08:00Z`, `Oct 1, 2026`, `1st October 2026`,
+/// `January 2026`, and numeric `DD/MM/YYYY` or `MM/DD/YYYY` when one part is above 12.
+pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
+    let skipped = text.len() - text.trim_start_matches([' ', '\t', '*', '_', '`']).len();
+    let rest = &text[skipped..];
+    let found = |date, form, len: usize| {
+        Ok(ParsedDate {
+            date,
+            form,
+            len: skipped + len,
+        })
+    };
+    if let Some(c) = ISO.captures(rest) {
+        let whole = &c[0];
+        let (separator, separator2) = (&c[2], &c[4]);
+        if separator != separator2 {
+            return Err(DateError::Unparsable(whole.to_string()));
+        }
+        let date = ymd(number(&c[1]), number(&c[3]), number(&c[5]), whole)?;
+        let form = match (separator, c.get(6)) {
+            ("/", _) => DateForm::YearSlashed,
+            (_, Some(_)) => DateForm::IsoDateTime,
+            _ if c[3].len() == 2 && c[5].len() == 2 => DateForm::Iso,
+            _ => DateForm::YearSlashed,
+        };
+        return found(date, form, whole.len());
+    }
+    if let Some(c) = NUMERIC.captures(rest) {
+        let whole = &c[0];
+        let (a, b, year) = (number(&c[1]), number(&c[2]), number(&c[3]));
+        let (day, month) = match (a > 12, b > 12) {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            (false, false) if a == b => (a, b),
+            (false, false) => return Err(DateError::Ambiguous(whole.to_string())),
+            (true, true) => return Err(DateError::Impossible(whole.to_string())),
+        };
+        return found(
+            ymd(year, month, day, whole)?,
+            DateForm::Numeric,
+            whole.len(),
+        );
+    }
+    if let Some(c) = MONTH_DAY_YEAR.captures(rest)
+        && let Some(month) = month_number(&c[1])
+    {
+        let date = ymd(number(&c[3]), month, number(&c[2]), &c[0])?;
+        return found(date, DateForm::MonthDayYear, c[0].len());
+    }
+    if let Some(c) = DAY_MONTH_YEAR.captures(rest)
+        && let Some(month) = month_number(&c[2])
+    {
+        let date = ymd(number(&c[3]), month, number(&c[1]), &c[0])?;
+        return found(date, DateForm::DayMonthYear, c[0].len());
+    }
+    if let Some(c) = MONTH_YEAR.captures(rest)
+        && let Some(month) = month_number(&c[1])
+    {
+        let first = ymd(number(&c[2]), month, 1, &c[0])?;
+        let last = first
+            .checked_add_months(Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .ok_or_else(|| DateError::Impossible(c[0].to_string()))?;
+        return found(last, DateForm::MonthOnly, c[0].len());
+    }
+    let shown = rest.split_whitespace().next().unwrap_or("").to_string();
+    if PLACEHOLDER.is_match(rest) {
+        return Err(DateError::Placeholder(shown));
+    }
+    Err(DateError::Unparsable(shown))
+}
+
+/// The canonical spelling, `YYYY-MM-DD`.
+pub fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A recurrence: `Every 90 days`, `quarterly`, `P1Y`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frequency {
+    Days(u64),
+    Weeks(u64),
+    Months(u64),
+    Years(u64),
+}
+
+static EVERY_N: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:every\s+|once\s+every\s+)?(\d+)\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)\b")
+        .expect("static regex")
+});
+static DURATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^P(\d+)([DWMY])$").expect("static regex"));
+
+impl Frequency {
+    /// Reads a frequency: `Every N days|weeks|months|years`, `N days`, `90d`, `P90D`/`P3M`/`P1Y`,
+    /// `daily`, `weekly`, `biweekly`/`fortnightly`/`every 2 weeks`, `monthly`, `quarterly`,
+    /// `semi-annually`/`twice a year`/`every 6 months`, `annually`/`yearly`.
+    pub fn parse(text: &str) -> Option<Frequency> {
+        let text = text.trim().trim_matches(['*', '_', '`']).trim();
+        let lower = text.to_lowercase();
+        let named = match lower.trim_end_matches('.') {
+            "daily" | "every day" => Some(Frequency::Days(1)),
+            "weekly" | "every week" => Some(Frequency::Weeks(1)),
+            "biweekly" | "bi-weekly" | "fortnightly" | "every other week" => {
+                Some(Frequency::Weeks(2))
+            }
+            "monthly" | "every month" => Some(Frequency::Months(1)),
+            "quarterly" | "every quarter" => Some(Frequency::Months(3)),
+            "semi-annually" | "semiannually" | "semi-annual" | "biannually" | "twice a year"
+            | "twice yearly" | "half-yearly" => Some(Frequency::Months(6)),
+            "annually" | "annual" | "yearly" | "every year" | "once a year" => {
+                Some(Frequency::Years(1))
+            }
+            _ => None,
+        };
+        if named.is_some() {
+            return named;
+        }
+        if let Some(c) = DURATION.captures(&text.to_uppercase()) {
+            let n = c[1].parse().ok()?;
+            return Some(match &c[2] {
+                "D" => Frequency::Days(n),
+                "W" => Frequency::Weeks(n),
+                "M" => Frequency::Months(n),
+                _ => Frequency::Years(n),
+            });
+        }
+        let c = EVERY_N.captures(&lower)?;
+        // Too many digits for any calendar: keep the frequency, `due` will refuse it.
+        let n = c[1].parse().unwrap_or(u64::MAX);
+        Some(match c[2].chars().next()? {
+            'd' => Frequency::Days(n),
+            'w' => Frequency::Weeks(n),
+            'm' => Frequency::Months(n),
+            _ => Frequency::Years(n),
+        })
+    }
+
+    /// `from` plus this frequency; months and years are added to the original date, clamping
+    /// at month end (2024-11-30 + 3 months = 2025-02-28). `None` past the calendar's end.
+    pub fn due(self, from: NaiveDate) -> Option<NaiveDate> {
+        let months = |n: u64| u32::try_from(n).ok().map(Months::new);
+        match self {
+            Frequency::Days(n) => from.checked_add_days(Days::new(n)),
+            Frequency::Weeks(n) => from.checked_add_days(Days::new(n.checked_mul(7)?)),
+            Frequency::Months(n) => from.checked_add_months(months(n)?),
+            Frequency::Years(n) => from.checked_add_months(months(n.checked_mul(12)?)?),
+        }
+    }
+
+    /// `every 90 days`, `every 3 months`.
+    pub fn describe(self) -> String {
+        let (n, unit) = match self {
+            Frequency::Days(n) => (n, "day"),
+            Frequency::Weeks(n) => (n, "week"),
+            Frequency::Months(n) => (n, "month"),
+            Frequency::Years(n) => (n, "year"),
+        };
+        if n == 1 {
+            format!("every {unit}")
+        } else {
+            format!("every {n} {unit}s")
+        }
+    }
+}
+
+/// Days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    to.signed_duration_since(from).num_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
+    }
+
+    /// Text → Ok((canonical date, form)) or the kind of error.
+    #[test]
+    fn date_grammar() {
+        use DateForm::*;
+        enum Want {
+            Date(&'static str, DateForm),
+            Impossible,
+            Ambiguous,
+            Placeholder,
+            Unparsable,
+        }
+        use Want::*;
+        let cases: &[(&str, Want)] = &[
+            ("2026-10-01", Date("2026-10-01", Iso)),
+            ("2025-11-16", Date("2025-11-16", Iso)),
+            ("2024-02-29", Date("2024-02-29", Iso)),
+            ("2000-02-29", Date("2000-02-29", Iso)),
+            ("1900-02-29", Impossible),
+            ("2026-02-29", Impossible),
+            ("2026-02-30", Impossible),
+            ("2026-04-31", Impossible),
+            ("2026-13-01", Impossible),
+            ("2026-00-10", Impossible),
+            ("2026-01-00", Impossible),
+            ("9999-12-31", Date("9999-12-31", Iso)),
+            ("2026-1-5", Date("2026-01-05", YearSlashed)),
+            ("2026/09/15", Date("2026-09-15", YearSlashed)),
+            ("2026/9/5", Date("2026-09-05", YearSlashed)),
+            ("2026/02/30", Impossible),
+            ("2026-09/15", Unparsable),
+            ("2026-02-20T21:55:00Z", Date("2026-02-20", IsoDateTime)),
+            ("2026-02-20T21:55", Date("2026-02-20", IsoDateTime)),
+            ("2026-02-20T21:55:00+02:00", Date("2026-02-20", IsoDateTime)),
+            ("2025-11-16 (initial)", Date("2025-11-16", Iso)),
+            ("  **2025-11-16**", Date("2025-11-16", Iso)),
+            ("`2025-11-16`", Date("2025-11-16", Iso)),
+            ("Oct 1, 2026", Date("2026-10-01", MonthDayYear)),
+            ("October 1, 2026", Date("2026-10-01", MonthDayYear)),
+            ("October 1 2026", Date("2026-10-01", MonthDayYear)),
+            ("Oct. 1, 2026", Date("2026-10-01", MonthDayYear)),
+            ("Sept 30, 2026", Date("2026-09-30", MonthDayYear)),
+            ("Sep 30, 2026", Date("2026-09-30", MonthDayYear)),
+            ("November 9, 2025", Date("2025-11-09", MonthDayYear)),
+            ("January 15, 2025", Date("2025-01-15", MonthDayYear)),
+            ("February 29, 2024", Date("2024-02-29", MonthDayYear)),
+            ("February 29, 2025", Impossible),
+            ("February 30, 2024", Impossible),
+            ("october 1st, 2026", Date("2026-10-01", MonthDayYear)),
+            ("May 22nd, 2026", Date("2026-05-22", MonthDayYear)),
+            ("1 October 2026", Date("2026-10-01", DayMonthYear)),
+            ("3 March 2026", Date("2026-03-03", DayMonthYear)),
+            ("1st October 2026", Date("2026-10-01", DayMonthYear)),
+            ("2nd Feb 2026", Date("2026-02-02", DayMonthYear)),
+            ("23rd of June 2026", Date("2026-06-23", DayMonthYear)),
+            ("31 April 2026", Impossible),
+            ("31 Dec 2026", Date("2026-12-31", DayMonthYear)),
+            ("January 2026", Date("2026-01-31", MonthOnly)),
+            ("February 2024", Date("2024-02-29", MonthOnly)),
+            ("February 2026", Date("2026-02-28", MonthOnly)),
+            ("April 2026", Date("2026-04-30", MonthOnly)),
+            ("December 9999", Date("9999-12-31", MonthOnly)),
+            ("January 2026 (v1.6.0).", Date("2026-01-31", MonthOnly)),
+            ("Dec, 2025", Date("2025-12-31", MonthOnly)),
+            ("31/12/2026", Date("2026-12-31", Numeric)),
+            ("12/31/2026", Date("2026-12-31", Numeric)),
+            ("13/01/2026", Date("2026-01-13", Numeric)),
+            ("01/13/2026", Date("2026-01-13", Numeric)),
+            ("05/05/2026", Date("2026-05-05", Numeric)),
+            ("01/02/2026", Ambiguous),
+            ("06/01/2023", Ambiguous),
+            ("12/11/2026", Ambiguous),
+            ("31/06/2021", Impossible),
+            ("30/02/2026", Impossible),
+            ("13/13/2026", Impossible),
+            ("31.12.2026", Date("2026-12-31", Numeric)),
+            ("YYYY-MM-DD", Placeholder),
+            ("yyyy/mm/dd", Placeholder),
+            ("DD/MM/YYYY", Placeholder),
+            ("TBD", Placeholder),
+            ("N/A", Placeholder),
+            ("", Unparsable),
+            ("soon", Unparsable),
+            ("Q4/2022", Unparsable),
+            ("2026H2(plan)", Unparsable),
+            ("Smarch 1, 2026", Unparsable),
+            ("20220513", Unparsable),
+            ("99999-01-01", Unparsable),
+            ("Ongoing", Unparsable),
+        ];
+        assert!(cases.len() >= 70);
+        for (text, want) in cases {
+            let got = parse_date(text);
+            match (want, &got) {
+                (Date(date, form), Ok(p)) => {
+                    assert_eq!((p.date, p.form), (d(date), *form), "{text}");
+                    assert!(p.len <= text.len(), "{text}");
+                }
+                (Impossible, Err(DateError::Impossible(_)))
+                | (Ambiguous, Err(DateError::Ambiguous(_)))
+                | (Placeholder, Err(DateError::Placeholder(_)))
+                | (Unparsable, Err(DateError::Unparsable(_))) => {}
+                _ => panic!("{text}: got {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_reports_how_much_text_it_took() {
+        let parsed = parse_date("2025-11-16 (quarterly review)").expect("date");
+        assert_eq!(parsed.len, "2025-11-16".len());
+        let parsed = parse_date("**Oct 1, 2026** and more").expect("date");
+        assert_eq!(parsed.len, "**Oct 1, 2026".len());
+    }
+
+    /// Frequency text, start date, expected due date (`None`: beyond the calendar).
+    #[test]
+    fn frequency_grammar_and_due_dates() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("Every 90 days", "2025-11-16", Some("2026-02-14")),
+            ("Every 180 days", "2025-11-16", Some("2026-05-15")),
+            ("every 90 days", "2024-12-31", Some("2025-03-31")),
+            ("90 days", "2026-01-01", Some("2026-04-01")),
+            ("90d", "2026-01-01", Some("2026-04-01")),
+            ("90 d", "2026-01-01", Some("2026-04-01")),
+            ("1 day", "2026-12-31", Some("2027-01-01")),
+            ("P90D", "2026-01-01", Some("2026-04-01")),
+            ("p90d", "2026-01-01", Some("2026-04-01")),
+            ("P2W", "2026-01-01", Some("2026-01-15")),
+            ("P3M", "2024-11-30", Some("2025-02-28")),
+            ("P1Y", "2024-02-29", Some("2025-02-28")),
+            ("daily", "2026-02-28", Some("2026-03-01")),
+            ("Daily", "2024-02-28", Some("2024-02-29")),
+            ("weekly", "2026-12-28", Some("2027-01-04")),
+            ("Weekly", "2026-01-01", Some("2026-01-08")),
+            ("biweekly", "2026-01-01", Some("2026-01-15")),
+            ("bi-weekly", "2026-01-01", Some("2026-01-15")),
+            ("fortnightly", "2026-01-01", Some("2026-01-15")),
+            ("every 2 weeks", "2026-01-01", Some("2026-01-15")),
+            ("Monthly", "2026-01-31", Some("2026-02-28")),
+            ("monthly", "2024-01-31", Some("2024-02-29")),
+            ("Every month", "2026-03-31", Some("2026-04-30")),
+            ("quarterly", "2024-11-30", Some("2025-02-28")),
+            ("Quarterly", "2025-11-16", Some("2026-02-16")),
+            ("every 3 months", "2026-05-31", Some("2026-08-31")),
+            ("semi-annually", "2026-08-31", Some("2027-02-28")),
+            ("twice a year", "2026-01-15", Some("2026-07-15")),
+            ("every 6 months", "2026-01-15", Some("2026-07-15")),
+            ("annually", "2024-02-29", Some("2025-02-28")),
+            ("yearly", "2026-06-01", Some("2027-06-01")),
+            ("Every 2 years", "2026-06-01", Some("2028-06-01")),
+            ("12 months", "2026-06-01", Some("2027-06-01")),
+            ("**Every 90 days**", "2025-11-16", Some("2026-02-14")),
+            ("Every 99999999999 days", "2026-01-01", None),
+            ("Every 99999999999999999999999 days", "2026-01-01", None),
+            ("Every 5000000000 months", "2026-01-01", None),
+        ];
+        assert!(cases.len() >= 35);
+        for (text, from, due) in cases {
+            let frequency = Frequency::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(frequency.due(d(from)), due.map(d), "{text} from {from}");
+        }
+    }
+
+    #[test]
+    fn the_end_of_the_calendar_is_a_none_not_a_panic() {
+        let far = Frequency::Years(1)
+            .due(d("9999-12-31"))
+            .expect("chrono goes past 9999");
+        assert_eq!(iso(far), "+10000-12-31");
+        assert_eq!(Frequency::Days(1).due(NaiveDate::MAX), None);
+        assert_eq!(Frequency::Years(1).due(NaiveDate::MAX), None);
+        assert_eq!(Frequency::Weeks(u64::MAX).due(d("2026-01-01")), None);
+    }
+
+    #[test]
+    fn unknown_frequencies() {
+        for text in [
+            "",
+            "sometimes",
+            "when needed",
+            "As required",
+            "every",
+            "90",
+            "P90X",
+            "Never",
+        ] {
+            assert_eq!(Frequency::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn frequencies_describe_themselves() {
+        assert_eq!(Frequency::Days(90).describe(), "every 90 days");
+        assert_eq!(Frequency::Months(1).describe(), "every month");
+        assert_eq!(
+            Frequency::parse("quarterly")
+                .map(Frequency::describe)
+                .as_deref(),
+            Some("every 3 months")
+        );
+    }
+
+    #[test]
+    fn today_equal_to_due_is_zero_days() {
+        let due = Frequency::Days(90).due(d("2025-11-16")).expect("due");
+        assert_eq!(days_between(due, d("2026-02-14")), 0);
+        assert_eq!(days_between(due, d("2026-11-22")), 281);
+        assert_eq!(iso(due), "2026-02-14");
+    }
+}
