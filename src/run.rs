@@ -163,7 +163,7 @@ fn lint_file(
             path.display()
         )
     })?;
-    let source = SourceFile::from_bytes(path, bytes.clone()).map_err(|err| encoding_error(&err))?;
+    let source = SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))?;
     let lint = |text: &str| {
         let source = SourceFile::new(path, text.to_string());
         crate::lint(&source, &settings.pack, settings.today)
@@ -187,7 +187,8 @@ fn lint_file(
             )
         })?;
     if fixed.text != source.text {
-        write::replace(path, &bytes, &fixed.text)?;
+        // The text is the file's bytes, decoded without change.
+        write::replace(path, source.text.as_bytes(), &fixed.text)?;
     }
     let diagnostics = lint(&fixed.text);
     Ok(FileReport {
