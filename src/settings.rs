@@ -1,7 +1,6 @@
 //! Raw flags, the configuration file, the packs and the date, resolved once per run.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -22,8 +21,6 @@ pub struct Settings {
     /// Findings at or above this severity make the exit code 1; `None` never.
     pub fail_on: Option<Severity>,
     pub pack: Pack,
-    /// The configuration file the pack came from, if any.
-    pub config: Option<PathBuf>,
 }
 
 impl Settings {
@@ -55,7 +52,6 @@ impl Settings {
                 FailOn::Never => None,
             },
             pack,
-            config,
         })
     }
 }
