@@ -23,6 +23,8 @@ pub enum DateForm {
     Numeric,
     /// `January 2026`: counts as the last day of the month.
     MonthOnly,
+    /// `Q4/2022`, `2026H2`: counts as the last day of the quarter or half-year.
+    Period,
 }
 
 impl DateForm {
@@ -35,13 +37,14 @@ impl DateForm {
     }
 }
 
-/// A date found at the start of a text, with how it was written and how long it was.
+/// A date found in a text, with how it was written and where it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParsedDate {
     pub date: NaiveDate,
     pub form: DateForm,
-    /// Bytes of the text the date took.
-    pub len: usize,
+    /// Byte range of the date's own text (emphasis around it excluded) in the text given.
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Why a text in a date's place is not a usable date.
@@ -73,6 +76,10 @@ static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MONTH_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^([a-z]{3,9})\.?,?\s+(\d{4})\b").expect("static regex"));
+static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:Q([1-4])\s*[/ -]?\s*(\d{4})|(\d{4})\s*[/ -]?\s*Q([1-4])|(\d{4})\s*H([12]))\b|^(\d{4})H([12])")
+        .expect("static regex")
+});
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:yyyy[-/]mm[-/]dd|dd[-/]mm[-/]yyyy|mm[-/]dd[-/]yyyy|tbd|todo|n/?a\b)")
         .expect("static regex")
@@ -125,7 +132,8 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
         Ok(ParsedDate {
             date,
             form,
-            len: skipped + len,
+            start: skipped,
+            end: skipped + len,
         })
     };
     if let Some(c) = ISO.captures(rest) {
@@ -181,11 +189,54 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
             .ok_or_else(|| DateError::Impossible(c[0].to_string()))?;
         return found(last, DateForm::MonthOnly, c[0].len());
     }
+    if let Some(c) = QUARTER.captures(rest) {
+        let group = |i| c.get(i).map(|m| number(m.as_str()));
+        let (year, last_month) = match (group(1), group(2), group(3), group(4)) {
+            (Some(q), Some(year), _, _) | (_, _, Some(year), Some(q)) => (year, q * 3),
+            _ => match (group(5).or(group(7)), group(6).or(group(8))) {
+                (Some(year), Some(half)) => (year, half * 6),
+                _ => return Err(DateError::Unparsable(c[0].to_string())),
+            },
+        };
+        let last = ymd(year, last_month, 1, &c[0])?
+            .checked_add_months(Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .ok_or_else(|| DateError::Impossible(c[0].to_string()))?;
+        return found(last, DateForm::Period, c[0].len());
+    }
     let shown = rest.split_whitespace().next().unwrap_or("").to_string();
     if PLACEHOLDER.is_match(rest) {
         return Err(DateError::Placeholder(shown));
     }
     Err(DateError::Unparsable(shown))
+}
+
+/// The first date in `text`: at its start, else at the start of a later word
+/// (`End of Life: 2025-12-31`). An error is returned only when no word starts a date and the
+/// first word that looks like one is impossible, ambiguous or a placeholder.
+pub fn find_date(text: &str) -> Result<ParsedDate, DateError> {
+    let first = parse_date(text);
+    if !matches!(first, Err(DateError::Unparsable(_))) {
+        return first;
+    }
+    let word_starts = text
+        .char_indices()
+        .filter(|&(i, c)| i > 0 && !c.is_whitespace() && text[..i].ends_with([' ', '\t', ':', '(']))
+        .map(|(i, _)| i);
+    for start in word_starts {
+        match parse_date(&text[start..]) {
+            Ok(date) => {
+                return Ok(ParsedDate {
+                    start: date.start + start,
+                    end: date.end + start,
+                    ..date
+                });
+            }
+            Err(DateError::Unparsable(_)) => continue,
+            Err(err) => return Err(err),
+        }
+    }
+    first
 }
 
 /// The canonical spelling, `YYYY-MM-DD`.
@@ -377,8 +428,12 @@ mod tests {
             ("N/A", Placeholder),
             ("", Unparsable),
             ("soon", Unparsable),
-            ("Q4/2022", Unparsable),
-            ("2026H2(plan)", Unparsable),
+            ("Q4/2022", Date("2022-12-31", Period)),
+            ("Q2/2021", Date("2021-06-30", Period)),
+            ("2026 Q1", Date("2026-03-31", Period)),
+            ("2026H2(plan)", Date("2026-12-31", Period)),
+            ("2024H1", Date("2024-06-30", Period)),
+            ("Q5/2022", Unparsable),
             ("Smarch 1, 2026", Unparsable),
             ("20220513", Unparsable),
             ("99999-01-01", Unparsable),
@@ -390,7 +445,7 @@ mod tests {
             match (want, &got) {
                 (Date(date, form), Ok(p)) => {
                     assert_eq!((p.date, p.form), (d(date), *form), "{text}");
-                    assert!(p.len <= text.len(), "{text}");
+                    assert!(p.start < p.end && p.end <= text.len(), "{text}");
                 }
                 (Impossible, Err(DateError::Impossible(_)))
                 | (Ambiguous, Err(DateError::Ambiguous(_)))
@@ -402,11 +457,21 @@ mod tests {
     }
 
     #[test]
-    fn a_date_reports_how_much_text_it_took() {
+    fn a_date_reports_where_it_was() {
         let parsed = parse_date("2025-11-16 (quarterly review)").expect("date");
-        assert_eq!(parsed.len, "2025-11-16".len());
+        assert_eq!((parsed.start, parsed.end), (0, "2025-11-16".len()));
         let parsed = parse_date("**Oct 1, 2026** and more").expect("date");
-        assert_eq!(parsed.len, "**Oct 1, 2026".len());
+        assert_eq!((parsed.start, parsed.end), (2, "**Oct 1, 2026".len()));
+        let parsed = find_date("End of Life: 2025-12-31").expect("date");
+        assert_eq!((parsed.date, parsed.start), (d("2025-12-31"), 13));
+        assert_eq!(
+            find_date("Ongoing"),
+            Err(DateError::Unparsable("Ongoing".to_string()))
+        );
+        assert!(matches!(
+            find_date("until 31/06/2021"),
+            Err(DateError::Impossible(_))
+        ));
     }
 
     /// Frequency text, start date, expected due date (`None`: beyond the calendar).

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod document;
 pub mod fix;
 pub mod pack;
+pub mod policy;
 pub mod render;
 pub mod rule;
 pub mod rules;
@@ -23,6 +24,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::pack::Pack;
+use crate::policy::Policy;
 use crate::rule::Context;
 use crate::source::SourceFile;
 
@@ -32,7 +34,12 @@ pub use run::run;
 /// position, with the severities the pack sets.
 pub fn lint(source: &SourceFile, pack: &Pack, today: NaiveDate) -> Vec<Diagnostic> {
     let doc = Document::parse(source);
-    let ctx = Context { today, pack };
+    let policy = Policy::new(&doc, pack);
+    let ctx = Context {
+        today,
+        pack,
+        policy: &policy,
+    };
     let mut out = Vec::new();
     for rule in rules::RULES {
         let name = rule.meta().name;

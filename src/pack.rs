@@ -6,7 +6,7 @@
 //! says otherwise) or a pack file; every key it sets replaces the inherited one, and `rules`
 //! entries are merged rule by rule.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use thiserror::Error;
 
+use crate::dates::Frequency;
 use crate::diagnostic::Severity;
 
 /// The built-in packs, by name.
@@ -36,8 +37,105 @@ pub struct Pack {
     pub contact: ContactSpec,
     pub placeholders: Vec<Pattern>,
     pub secrets: Vec<Pattern>,
+    pub fields: FieldLabels,
+    pub review: ReviewSpec,
+    pub rotation: RotationSpec,
+    /// Words a date column may hold instead of a date (`Ongoing`, `N/A`).
+    pub date_words: Vec<String>,
+    pub tables: TableSpecs,
     /// Per-rule switches, by rule name.
     pub rules: HashMap<String, RuleSwitch>,
+}
+
+/// The labels of the three kinds of dated field.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FieldLabels {
+    pub last_updated: Vec<String>,
+    pub last_reviewed: Vec<String>,
+    pub next_review: Vec<String>,
+    pub front_matter_last_updated: Vec<String>,
+}
+
+/// How often the policy is reviewed, and where a document says so.
+#[derive(Clone, Debug)]
+pub struct ReviewSpec {
+    pub default_cadence: Frequency,
+    /// The text the default cadence was written as, for messages.
+    pub default_cadence_text: String,
+    /// Each pattern's first capture group is read as a frequency.
+    pub cadence_patterns: Vec<Regex>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawReviewSpec {
+    default_cadence: Spanned<String>,
+    cadence_patterns: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RotationSpec {
+    pub warning_window_days: u32,
+}
+
+/// The tables rules know by meaning.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TableSpecs {
+    pub rotation: TableSpec,
+    pub incidents: TableSpec,
+    pub versions: TableSpec,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TableSpec {
+    /// Heading aliases of the section holding the table.
+    #[serde(default)]
+    pub headings: Vec<String>,
+    /// A required section whose aliases also count as headings of this table.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Columns by key; rules address them by these keys.
+    pub columns: BTreeMap<String, ColumnSpec>,
+    /// The HTML comment that must follow the table (the incident log's).
+    #[serde(default)]
+    pub marker: Option<String>,
+    /// Cells of a `support` column that mean "not supported".
+    #[serde(default)]
+    pub unsupported: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnType {
+    #[default]
+    Text,
+    Date,
+    Frequency,
+    Enum,
+    Support,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ColumnSpec {
+    /// The column's name in messages and in a skeleton table.
+    pub title: String,
+    pub aliases: Vec<String>,
+    #[serde(default, rename = "type")]
+    pub kind: ColumnType,
+    /// A required column must exist and no cell of it may be blank.
+    #[serde(default)]
+    pub required: bool,
+    /// A date that may not lie after today.
+    #[serde(default)]
+    pub past: bool,
+    /// The allowed values of an `enum` column (case-insensitive).
+    #[serde(default)]
+    pub values: Vec<String>,
 }
 
 /// A section the document must have.
@@ -151,6 +249,11 @@ struct RawPack {
     contact: Option<RawContactSpec>,
     placeholders: Option<Vec<RawPattern>>,
     secrets: Option<Vec<RawPattern>>,
+    fields: Option<FieldLabels>,
+    review: Option<RawReviewSpec>,
+    rotation: Option<RotationSpec>,
+    date_words: Option<Vec<String>>,
+    tables: Option<TableSpecs>,
     rules: Option<HashMap<Spanned<String>, RuleSwitch>>,
 }
 
@@ -309,6 +412,29 @@ impl Loader {
             None => None,
         };
 
+        let review = match raw.review {
+            Some(r) => {
+                let Some(cadence) = Frequency::parse(&r.default_cadence.value) else {
+                    return Err(error(
+                        &r.default_cadence.referenced,
+                        format!("`{}` is not a frequency", r.default_cadence.value),
+                        "default-cadence",
+                        "write e.g. `annually`, `quarterly`, `every 6 months` or `P1Y`".to_string(),
+                    ));
+                };
+                let patterns = r
+                    .cadence_patterns
+                    .iter()
+                    .map(|p| regex("cadence-patterns", p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(ReviewSpec {
+                    default_cadence: cadence,
+                    default_cadence_text: r.default_cadence.value,
+                    cadence_patterns: patterns,
+                })
+            }
+            None => None,
+        };
         let missing = |key: &str| miette::miette!("the pack {file} does not set `{key}`");
         Ok(Pack {
             file_names: raw
@@ -328,6 +454,25 @@ impl Loader {
             secrets: secrets
                 .or_else(|| base.as_ref().map(|b| b.secrets.clone()))
                 .ok_or_else(|| missing("secrets"))?,
+            fields: raw
+                .fields
+                .or_else(|| base.as_ref().map(|b| b.fields.clone()))
+                .ok_or_else(|| missing("fields"))?,
+            review: review
+                .or_else(|| base.as_ref().map(|b| b.review.clone()))
+                .ok_or_else(|| missing("review"))?,
+            rotation: raw
+                .rotation
+                .or_else(|| base.as_ref().map(|b| b.rotation))
+                .ok_or_else(|| missing("rotation"))?,
+            date_words: raw
+                .date_words
+                .or_else(|| base.as_ref().map(|b| b.date_words.clone()))
+                .ok_or_else(|| missing("date-words"))?,
+            tables: raw
+                .tables
+                .or_else(|| base.as_ref().map(|b| b.tables.clone()))
+                .ok_or_else(|| missing("tables"))?,
             rules,
         })
     }

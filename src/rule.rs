@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::pack::Pack;
+use crate::policy::Policy;
 
 /// Whether a rule can fix what it finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,11 +28,14 @@ pub struct RuleMeta {
     pub fix: FixAvailability,
 }
 
-/// What every rule gets besides the document: the date of the run and the resolved pack.
+/// What every rule gets besides the document: the date of the run, the resolved pack and the
+/// pack's view of the document.
 /// Rules never read the clock.
 pub struct Context<'a> {
     pub today: NaiveDate,
     pub pack: &'a Pack,
+    /// The document's tables, dates and review fields as the pack's kinds see them.
+    pub policy: &'a Policy<'a>,
 }
 
 /// A check over one parsed document. Rules only read the model; they never parse Markdown.

@@ -18,6 +18,8 @@ pub struct Field {
     pub value: String,
     pub value_span: Span,
     pub section: Option<usize>,
+    /// A `key: value` line of YAML front matter rather than a line of the document.
+    pub front_matter: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,16 +57,21 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Scans one text line (starting at file byte `base`) for fields.
 pub fn fields_in_line(line: &str, base: usize, section: Option<usize>, out: &mut Vec<Field>) {
-    for caps in FIELD.captures_iter(line) {
+    // A value runs to the end of the line, so the next search starts after the label, not
+    // after the value: `**Note**: reviewed quarterly. Last updated: January 2026` has two.
+    let mut from = 0;
+    while let Some(caps) = FIELD.captures_at(line, from) {
         let (Some(label), Some(value)) = (caps.name("label"), caps.name("value")) else {
-            continue;
+            break;
         };
+        from = label.end();
         let trimmed = value
             .as_str()
             .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');
         if trimmed.is_empty() {
             continue;
         }
+
         let label_text = label.as_str().trim_end();
         out.push(Field {
             label: label_text.to_string(),
@@ -75,6 +82,7 @@ pub fn fields_in_line(line: &str, base: usize, section: Option<usize>, out: &mut
             value: trimmed.to_string(),
             value_span: Span::new(base + value.start(), base + value.start() + trimmed.len()),
             section,
+            front_matter: false,
         });
     }
 }
@@ -175,6 +183,21 @@ mod tests {
         assert_eq!(
             fields("*This policy is reviewed quarterly. Last updated: January 15, 2025*"),
             one("Last updated", "January 15, 2025")
+        );
+    }
+
+    #[test]
+    fn a_field_inside_another_fields_value() {
+        let line =
+            "**Note**: This policy is reviewed quarterly. Last updated: January 2026 (v1.6.0).";
+        let found = fields(line);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[1],
+            (
+                "Last updated".to_string(),
+                "January 2026 (v1.6.0).".to_string()
+            )
         );
     }
 

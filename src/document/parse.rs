@@ -347,6 +347,7 @@ fn front_matter_fields(source: &SourceFile, fm: Span, out: &mut Vec<crate::docum
             value: value.as_str().to_string(),
             value_span: Span::new(line.start + value.start(), line.start + value.end()),
             section: None,
+            front_matter: true,
         });
     }
 }

@@ -4,11 +4,17 @@
 //! user documentation, implement [`Rule`], add it to [`RULES`], and add
 //! `fixtures/<rule-name>/` with a snapshot test.
 
+mod dates;
+mod incidents;
 mod leaked_secret;
 mod missing_contact;
 mod missing_policy;
 mod missing_section;
 mod placeholder_text;
+mod review;
+mod rotation;
+mod table_shape;
+mod versions;
 
 use crate::rule::{Rule, RuleMeta};
 
@@ -20,6 +26,24 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_contact::MissingContact,
     &placeholder_text::PlaceholderText,
     &leaked_secret::LeakedSecret,
+    &rotation::RotationOverdue,
+    &rotation::RotationDueSoon,
+    &rotation::UnknownFrequency,
+    &dates::InvalidDate,
+    &dates::FutureDate,
+    &dates::NonIsoDate,
+    &table_shape::EmptyCell,
+    &table_shape::TableRowShape,
+    &review::ReviewOverdue,
+    &review::ReviewDateMismatch,
+    &review::MissingReviewDate,
+    &review::LastUpdatedStale,
+    &incidents::IncidentColumns,
+    &incidents::IncidentSeverity,
+    &incidents::IncidentStatus,
+    &incidents::IncidentOrder,
+    &incidents::IncidentMarker,
+    &versions::NoSupportedVersion,
 ];
 
 /// Every rule's metadata, document rules first, then rules about the set of files.

@@ -7,8 +7,9 @@ use serde_json::Value;
 
 fn policy_lint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("policy-lint").expect("binary");
+    // No test may depend on the real date.
     cmd.current_dir(dir)
-        .env_remove("POLICY_LINT_TODAY")
+        .env("POLICY_LINT_TODAY", "2026-11-22")
         .env("NO_COLOR", "1");
     cmd
 }
@@ -30,7 +31,8 @@ fn json(output: &std::process::Output) -> Value {
 }
 
 const CLEAN: &str = "# Security Policy\n\n## Supported Versions\n\nThe latest.\n\n\
-                     ## Reporting a Vulnerability\n\nEmail security@acme-widgets.dev.\n";
+                     ## Reporting a Vulnerability\n\nEmail security@acme-widgets.dev.\n\n\
+                     **Last Updated**: 2026-11-01\n";
 
 #[test]
 fn seed_004_json_reports_the_placeholder_on_line_7() {
@@ -205,7 +207,8 @@ fn config_severity_and_enabled_apply() {
     write(
         dir.path(),
         "SECURITY.md",
-        "# Security Policy\n\n## Reporting a Vulnerability\n\nEmail security@acme-widgets.dev. TODO.\n",
+        "# Security Policy\n\n## Reporting a Vulnerability\n\nEmail security@acme-widgets.dev. TODO.\n\n\
+         Last updated: 2026-11-01\n",
     );
     write(
         dir.path(),
@@ -330,7 +333,7 @@ fn human_output_has_no_colour_when_piped_and_a_summary() {
     assert!(!stdout.contains('\u{1b}'), "{stdout}");
     assert!(stdout.contains("SECURITY.md:3:1"), "{stdout}");
     assert!(
-        stdout.contains("Found 3 errors and 1 warning in 1 file."),
+        stdout.contains("Found 3 errors and 2 warnings in 1 file."),
         "{stdout}"
     );
     let quiet = policy_lint(dir.path()).arg("-q").output().expect("runs");
@@ -432,4 +435,84 @@ fn the_readme_configuration_example_loads() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// `(rule, line)` of each finding.
+type Findings = Vec<(String, u64)>;
+
+/// The findings for a seed on a given day, and the exit code.
+fn seed_findings(seed: &str, today: &str) -> Option<(Findings, Option<i32>)> {
+    let shared = crate::shared()?;
+    let output = policy_lint(&shared)
+        .args([
+            "--today",
+            today,
+            "--format",
+            "json",
+            &format!("seeds/{seed}"),
+        ])
+        .output()
+        .expect("runs");
+    let report = json(&output);
+    let findings = report["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_string(),
+                d["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    Some((findings, output.status.code()))
+}
+
+fn pairs(list: &[(&str, u64)]) -> Findings {
+    list.iter().map(|(r, l)| (r.to_string(), *l)).collect()
+}
+
+#[test]
+fn seed_000_on_2026_11_22_is_four_overdue_rotations_and_an_overdue_review() {
+    let Some((findings, code)) = seed_findings("000_44b596ed7c7cac7d.txt", "2026-11-22") else {
+        return;
+    };
+    let overdue = "rotation-overdue";
+    assert_eq!(
+        findings,
+        pairs(&[
+            (overdue, 33),
+            (overdue, 34),
+            (overdue, 35),
+            (overdue, 36),
+            ("review-overdue", 222)
+        ])
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn seed_000_on_2026_02_05_is_three_rotations_due_soon() {
+    let Some((findings, code)) = seed_findings("000_44b596ed7c7cac7d.txt", "2026-02-05") else {
+        return;
+    };
+    let soon = "rotation-due-soon";
+    assert_eq!(findings, pairs(&[(soon, 33), (soon, 34), (soon, 36)]));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn seed_004_has_a_placeholder_and_an_overdue_review_from_prose() {
+    let Some((findings, code)) = seed_findings("004_2bf44fc813d4ecbd.txt", "2026-11-22") else {
+        return;
+    };
+    assert!(
+        findings.contains(&("placeholder-text".to_string(), 7)),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&("review-overdue".to_string(), 170)),
+        "{findings:?}"
+    );
+    assert_eq!(code, Some(1));
 }

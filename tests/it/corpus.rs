@@ -131,3 +131,32 @@ fn seed_fields_are_found() {
         .expect("marker comment");
     assert_eq!(source.line_col(incident.span.start).line, 111);
 }
+
+#[test]
+fn every_date_where_a_date_belongs_parses_or_is_reported() {
+    let pack = Pack::builtin().expect("pack");
+    let mut checked = 0;
+    for source in documents() {
+        let doc = Document::parse(&source);
+        let policy = policy_lint::policy::Policy::new(&doc, &pack);
+        let findings = policy_lint::lint(&source, &pack, crate::today());
+        for value in &policy.dates {
+            checked += 1;
+            let iso = matches!(
+                &value.parsed,
+                Ok(p) if matches!(p.form, policy_lint::dates::DateForm::Iso | policy_lint::dates::DateForm::IsoDateTime)
+            );
+            let reported = findings.iter().any(|d| {
+                (d.rule == "invalid-date" || d.rule == "non-iso-date") && d.span == value.span
+            });
+            assert!(
+                iso || reported,
+                "{}: `{}` ({}) neither parses as YYYY-MM-DD nor is reported",
+                source.path().display(),
+                value.text,
+                value.what
+            );
+        }
+    }
+    assert!(checked > 50, "only {checked} dates checked");
+}

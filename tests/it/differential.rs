@@ -7,6 +7,9 @@
 //! - comrak pads a short row to the header's width and drops extra cells; the model keeps
 //!   the cells a row really has (`table-row-shape` needs them), so only the first
 //!   min(actual, header) cells of a row are compared.
+//! - comrak's padding cells for a short row carry source positions at the row's end (their
+//!   text reads `|` or nothing), so a comrak row is cut to the model's length when the model's
+//!   row is shorter.
 //! - Heading titles are compared as rendered text with whitespace collapsed: comrak keeps a
 //!   soft break inside a setext heading as a newline, pulldown-cmark as nothing.
 
@@ -134,7 +137,19 @@ fn comrak_and_the_model_agree() {
     let mut disagreements = Vec::new();
     let (mut headings, mut tables) = (0, 0);
     for source in &documents {
-        let (ours, theirs) = (ours(source), theirs(source));
+        let ours = ours(source);
+        let mut theirs = theirs(source);
+        for (our_table, their_table) in ours.tables.iter().zip(&mut theirs.tables) {
+            for (our_row, their_row) in our_table.iter().zip(their_table.iter_mut()) {
+                if our_row.len() < their_row.len()
+                    && their_row[our_row.len()..]
+                        .iter()
+                        .all(|c| c.is_empty() || c == "|")
+                {
+                    their_row.truncate(our_row.len());
+                }
+            }
+        }
         headings += theirs.headings.len();
         tables += theirs.tables.len();
         if ours != theirs {

@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod differential;
+mod fixes;
 mod rules;
 
 use std::path::{Path, PathBuf};
@@ -82,11 +83,12 @@ fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The findings for `source`, rendered as the human format without colour, with the path
-/// shown relative to the repository.
-pub fn render_human(source: SourceFile) -> String {
+/// The findings for `source` (only those of rule `only`, when given), rendered as the human
+/// format without colour, with the path shown relative to the repository.
+pub fn render_human(source: SourceFile, only: Option<&str>) -> String {
     let pack = Pack::builtin().expect("built-in pack");
-    let diagnostics = policy_lint::lint(&source, &pack, today());
+    let mut diagnostics = policy_lint::lint(&source, &pack, today());
+    diagnostics.retain(|d| only.is_none_or(|rule| d.rule == rule));
     let relative = source
         .path()
         .strip_prefix(repo())

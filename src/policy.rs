@@ -1,0 +1,399 @@
+//! What the pack's kinds of table and field find in one document: the rotation tables, incident
+//! logs and supported-versions tables with their columns by meaning, every date where a date
+//! belongs, the three dated fields and the review cadence. Built once per lint from the parsed
+//! document and shared by the rules through their context.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::dates::{self, DateError, Frequency, ParsedDate};
+use crate::document::{Cell, Document, Field, Row, Table, normalize_title, title_matches};
+use crate::pack::{ColumnSpec, ColumnType, Pack, TableSpec};
+use crate::source::Span;
+
+/// The kinds of table the rules know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableKind {
+    Rotation,
+    Incidents,
+    Versions,
+}
+
+/// A table recognised as one of the pack's kinds, with its columns by key.
+#[derive(Debug)]
+pub struct KindTable<'a> {
+    pub kind: TableKind,
+    pub table: &'a Table,
+    pub spec: &'a TableSpec,
+    /// Column key → index in the header.
+    pub columns: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> KindTable<'a> {
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.get(key).copied()
+    }
+
+    /// The cell of `row` in column `key`, when both exist.
+    pub fn cell<'r>(&self, row: &'r Row, key: &str) -> Option<&'r Cell> {
+        self.column(key).and_then(|index| row.cells.get(index))
+    }
+
+    /// What a row is about: its cell in the first text column the table has (the secret, the
+    /// incident, the version), else its first cell.
+    pub fn row_name<'r>(&self, row: &'r Row) -> &'r str {
+        let text_column = self
+            .columns
+            .iter()
+            .filter(|(key, _)| {
+                self.spec
+                    .columns
+                    .get(**key)
+                    .is_some_and(|c| c.kind == ColumnType::Text)
+            })
+            .map(|(_, &index)| index)
+            .min();
+        text_column
+            .or(Some(0))
+            .and_then(|i| row.cells.get(i))
+            .map_or("", |c| c.text.as_str())
+    }
+
+    /// The column's title as the table writes it (else as the pack names it).
+    pub fn title(&self, key: &str) -> String {
+        let written = self
+            .column(key)
+            .and_then(|i| self.table.header.cells.get(i))
+            .map(|c| c.text.clone());
+        written
+            .or_else(|| self.spec.columns.get(key).map(|c| c.title.clone()))
+            .unwrap_or_else(|| key.to_string())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    LastUpdated,
+    LastReviewed,
+    NextReview,
+}
+
+/// A dated field whose value starts with something date-like.
+#[derive(Debug)]
+pub struct DatedField<'a> {
+    pub field: &'a Field,
+    pub kind: FieldKind,
+    /// Never [`DateError::Unparsable`]: such a field is not a dated field.
+    pub parsed: Result<ParsedDate, DateError>,
+}
+
+impl DatedField<'_> {
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.parsed.as_ref().ok().map(|p| p.date)
+    }
+
+    /// The date's own text, else the whole value.
+    pub fn date_span(&self) -> Span {
+        match &self.parsed {
+            Ok(p) => Span::new(
+                self.field.value_span.start + p.start,
+                self.field.value_span.start + p.end,
+            ),
+            Err(_) => self.field.value_span,
+        }
+    }
+}
+
+/// A place where a date belongs: a cell of a date column or a dated field's value.
+#[derive(Debug)]
+pub struct DateValue<'a> {
+    /// The date's text when it parsed, else the whole cell or value.
+    pub span: Span,
+    pub text: &'a str,
+    pub parsed: Result<ParsedDate, DateError>,
+    /// The date may not lie after today.
+    pub past: bool,
+    /// What the date is, for messages: "`Last Rotated` of `AWS Access Keys`".
+    pub what: String,
+    /// In a table cell (a rotation, an incident) rather than a dated field.
+    pub in_table: bool,
+}
+
+/// How often the policy must be reviewed, and where that came from.
+#[derive(Clone, Debug)]
+pub struct Cadence {
+    pub frequency: Frequency,
+    /// "`(quarterly review)` on line 222", "the pack's default (annually)".
+    pub source: String,
+}
+
+#[derive(Debug)]
+pub struct Policy<'a> {
+    pub tables: Vec<KindTable<'a>>,
+    pub dated_fields: Vec<DatedField<'a>>,
+    pub dates: Vec<DateValue<'a>>,
+    pub cadence: Cadence,
+}
+
+impl<'a> Policy<'a> {
+    pub fn new(doc: &'a Document<'a>, pack: &'a Pack) -> Self {
+        let tables: Vec<KindTable<'a>> = doc
+            .tables
+            .iter()
+            .filter_map(|table| classify(doc, pack, table))
+            .collect();
+        let dated_fields = dated_fields(doc, pack);
+        let mut dates = Vec::new();
+        for kind_table in &tables {
+            table_dates(doc, pack, kind_table, &mut dates);
+        }
+        for field in &dated_fields {
+            dates.push(DateValue {
+                span: field.date_span(),
+                text: doc.text(field.field.value_span),
+                parsed: field.parsed.clone(),
+                past: field.kind != FieldKind::NextReview,
+                what: format!("`{}`", field.field.label),
+                in_table: false,
+            });
+        }
+        dates.sort_by_key(|d| d.span);
+        let cadence = cadence(doc, pack, &dated_fields);
+        Policy {
+            tables,
+            dated_fields,
+            dates,
+            cadence,
+        }
+    }
+
+    pub fn tables_of(&self, kind: TableKind) -> impl Iterator<Item = &KindTable<'a>> {
+        self.tables.iter().filter(move |t| t.kind == kind)
+    }
+
+    /// The last dated field of `kind` in the document.
+    pub fn field(&self, kind: FieldKind) -> Option<&DatedField<'a>> {
+        self.dated_fields.iter().rev().find(|f| f.kind == kind)
+    }
+
+    /// Where the review clock starts: the last-reviewed field, else last-updated.
+    pub fn review_start(&self) -> Option<&DatedField<'a>> {
+        self.field(FieldKind::LastReviewed)
+            .or_else(|| self.field(FieldKind::LastUpdated))
+    }
+}
+
+/// The kind of `table`, if it is one: every required column present, or under a heading of
+/// the kind with at least one of its columns.
+fn classify<'a>(doc: &'a Document<'a>, pack: &'a Pack, table: &'a Table) -> Option<KindTable<'a>> {
+    let kinds = [
+        (TableKind::Rotation, &pack.tables.rotation),
+        (TableKind::Incidents, &pack.tables.incidents),
+        (TableKind::Versions, &pack.tables.versions),
+    ];
+    kinds.into_iter().find_map(|(kind, spec)| {
+        let columns = match_columns(&table.header, spec);
+        let complete = spec
+            .columns
+            .iter()
+            .filter(|(_, c)| c.required)
+            .all(|(key, _)| columns.contains_key(key.as_str()));
+        let by_heading = !columns.is_empty() && under_heading(doc, pack, table, spec);
+        (complete || by_heading).then_some(KindTable {
+            kind,
+            table,
+            spec,
+            columns,
+        })
+    })
+}
+
+/// Whether the table's section, or a section enclosing it, has one of the kind's headings.
+fn under_heading(doc: &Document<'_>, pack: &Pack, table: &Table, spec: &TableSpec) -> bool {
+    let section_aliases = spec
+        .section
+        .as_deref()
+        .and_then(|id| pack.section(id))
+        .map(|s| s.aliases.as_slice())
+        .unwrap_or_default();
+    let mut at = table.section;
+    while let Some(index) = at {
+        let section = &doc.sections[index];
+        let matches = |alias: &String| title_matches(&section.key, alias);
+        if spec.headings.iter().any(matches) || section_aliases.iter().any(matches) {
+            return true;
+        }
+        at = section.parent;
+    }
+    false
+}
+
+/// Header cells by column key: exact alias matches first, then headers containing an alias.
+fn match_columns<'a>(header: &Row, spec: &'a TableSpec) -> BTreeMap<&'a str, usize> {
+    let keys: Vec<String> = header
+        .cells
+        .iter()
+        .map(|c| normalize_title(&c.text))
+        .collect();
+    let mut columns: BTreeMap<&str, usize> = BTreeMap::new();
+    for exact in [true, false] {
+        let matches = |key: &str, alias: &str| {
+            if exact {
+                key == normalize_title(alias)
+            } else {
+                title_matches(key, alias)
+            }
+        };
+        for (name, column) in &spec.columns {
+            if columns.contains_key(name.as_str()) {
+                continue;
+            }
+            let free = |i: &usize| !columns.values().any(|taken| taken == i);
+            let found = (0..keys.len())
+                .filter(free)
+                .find(|&i| column.aliases.iter().any(|alias| matches(&keys[i], alias)));
+            if let Some(index) = found {
+                columns.insert(name.as_str(), index);
+            }
+        }
+    }
+    columns
+}
+
+/// Whether a cell holds one of the pack's words for "no date here" (`Ongoing`).
+fn is_date_word(pack: &Pack, text: &str) -> bool {
+    let key = normalize_title(text);
+    let raw = text.trim().to_lowercase();
+    pack.date_words
+        .iter()
+        .any(|w| key == normalize_title(w) && !key.is_empty() || raw == w.to_lowercase())
+}
+
+fn table_dates<'a>(
+    doc: &'a Document<'a>,
+    pack: &Pack,
+    kind_table: &KindTable<'a>,
+    out: &mut Vec<DateValue<'a>>,
+) {
+    let date_columns = kind_table
+        .spec
+        .columns
+        .iter()
+        .filter(|(_, c)| c.kind == ColumnType::Date);
+    for (key, column) in date_columns {
+        for row in &kind_table.table.rows {
+            let Some(cell) = kind_table.cell(row, key) else {
+                continue;
+            };
+            if cell.text.is_empty() || is_date_word(pack, &cell.text) {
+                continue;
+            }
+            let parsed = dates::find_date(&cell.text);
+            let span = match &parsed {
+                Ok(p) => Span::new(cell.content.start + p.start, cell.content.start + p.end),
+                Err(_) => cell.content,
+            };
+            out.push(DateValue {
+                span,
+                text: doc.text(cell.content),
+                parsed,
+                past: column.past,
+                what: row_label(kind_table, row, key, column),
+                in_table: true,
+            });
+        }
+    }
+}
+
+/// "`Last Rotated` of `AWS Access Keys`": the column and what the row is about.
+fn row_label(kind_table: &KindTable<'_>, row: &Row, key: &str, column: &ColumnSpec) -> String {
+    let title = kind_table.title(key);
+    let title = if title.is_empty() {
+        column.title.clone()
+    } else {
+        title
+    };
+    match kind_table.row_name(row) {
+        "" => format!("`{title}`"),
+        name => format!("`{title}` of `{name}`"),
+    }
+}
+
+fn dated_fields<'a>(doc: &'a Document<'a>, pack: &Pack) -> Vec<DatedField<'a>> {
+    let labels = &pack.fields;
+    let has = |field: &Field, list: &[String]| {
+        let label = normalize_title(&field.label);
+        list.iter().any(|l| normalize_title(l) == label)
+    };
+    doc.fields
+        .iter()
+        .filter_map(|field| {
+            let kind = if field.front_matter {
+                has(field, &labels.front_matter_last_updated).then_some(FieldKind::LastUpdated)?
+            } else if has(field, &labels.last_updated) {
+                FieldKind::LastUpdated
+            } else if has(field, &labels.last_reviewed) {
+                FieldKind::LastReviewed
+            } else if has(field, &labels.next_review) {
+                FieldKind::NextReview
+            } else {
+                return None;
+            };
+            let parsed = dates::parse_date(&field.value);
+            if matches!(parsed, Err(DateError::Unparsable(_))) {
+                return None;
+            }
+            Some(DatedField {
+                field,
+                kind,
+                parsed,
+            })
+        })
+        .collect()
+}
+
+/// The review cadence: from the next-review field's own words (`(quarterly review)`), else
+/// from prose anywhere ("reviewed and updated quarterly"), else the pack's default.
+fn cadence(doc: &Document<'_>, pack: &Pack, fields: &[DatedField<'_>]) -> Cadence {
+    let line = |span: Span| doc.source.line_col(span.start).line;
+    let next_review = fields
+        .iter()
+        .rev()
+        .find(|f| f.kind == FieldKind::NextReview);
+    for pattern in &pack.review.cadence_patterns {
+        let Some(field) = next_review else { break };
+        if let Some(caps) = pattern.captures(&field.field.value)
+            && let (Some(whole), Some(words)) = (caps.get(0), caps.get(1))
+            && let Some(frequency) = Frequency::parse(words.as_str())
+        {
+            let at = Span::new(field.field.value_span.start + whole.start(), 0);
+            return Cadence {
+                frequency,
+                source: format!("`{}` on line {}", whole.as_str(), line(at)),
+            };
+        }
+    }
+    let mut found: Option<(Span, Frequency, &str)> = None;
+    for pattern in &pack.review.cadence_patterns {
+        for (span, text) in doc.prose_matches(pattern) {
+            let words = pattern.captures(text).and_then(|c| c.get(1));
+            let Some(frequency) = words.and_then(|w| Frequency::parse(w.as_str())) else {
+                continue;
+            };
+            if found.is_none_or(|(earlier, _, _)| span < earlier) {
+                found = Some((span, frequency, text));
+            }
+        }
+    }
+    match found {
+        Some((span, frequency, text)) => Cadence {
+            frequency,
+            source: format!("\"{text}\" on line {}", line(span)),
+        },
+        None => Cadence {
+            frequency: pack.review.default_cadence,
+            source: format!("the pack's default, {}", pack.review.default_cadence_text),
+        },
+    }
+}

@@ -1,0 +1,294 @@
+//! Review deadlines: `Next Review`, the last review or update, the cadence between them.
+
+use chrono::NaiveDate;
+
+use crate::dates::{self, iso};
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::policy::{FieldKind, TableKind};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a policy whose review is overdue: its `Next Review` date (or `Next review due`,
+    /// `Review by`) is before today; or, without one, its last review (`Last reviewed`, else
+    /// `Last Updated`) plus the review cadence is before today. The cadence comes from the
+    /// document — `(quarterly review)`, "reviewed and updated quarterly" — else from the pack
+    /// (annually by default).
+    ///
+    /// ## Why is this bad?
+    /// A stale policy lists people who left, versions no longer shipped and channels no
+    /// longer read. The review date is the promise that someone checks.
+    ///
+    /// ## Example
+    /// On 2026-11-22:
+    /// ```markdown
+    /// **Last Updated**: 2025-11-16
+    /// **Next Review**: 2026-02-16 (quarterly review)
+    /// ```
+    /// Review the policy, then run `policy-lint review`.
+    ///
+    /// ## Fix safety
+    /// No automatic fix: a fix never moves a review deadline; only `policy-lint review` does,
+    /// after a review.
+    pub ReviewOverdue("review-overdue", Error, None, "the policy's review is overdue")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Warns when `Next Review` lies later than the last review (or update) plus the review
+    /// cadence: the deadline was pushed out without a review.
+    ///
+    /// ## Why is this bad?
+    /// A quarterly review with a next review a year away is an annual review in disguise.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// **Last Updated**: 2025-11-16
+    /// **Next Review**: 2026-11-16 (quarterly review)
+    /// ```
+    /// Use instead `**Next Review**: 2026-02-16 (quarterly review)`.
+    ///
+    /// ## Fix safety
+    /// Unsafe: the fix sets `Next Review` to the last review plus the cadence, which changes
+    /// the deadline the policy claims.
+    pub ReviewDateMismatch("review-date-mismatch", Warning, Unsafe, "the next review is later than the cadence allows")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Warns when the policy records no date at all of its last update or review
+    /// (`**Last Updated**: YYYY-MM-DD`, `Last reviewed: …`, or a front-matter `date`).
+    ///
+    /// ## Why is this bad?
+    /// Without a date, a reader cannot tell a current policy from one abandoned years ago, and
+    /// no review deadline can be checked.
+    ///
+    /// ## Example
+    /// Add at the end of the policy:
+    /// ```markdown
+    /// **Last Updated**: 2026-11-22
+    /// **Next Review**: 2027-02-22 (quarterly review)
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: only a person knows when the policy was last reviewed.
+    pub MissingReviewDate("missing-review-date", Warning, None, "no last-updated or last-reviewed date")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Warns when `Last Updated` is older than the newest date the document itself records
+    /// in a rotation table or an incident log (dates after today are left to `future-date`).
+    /// It concerns `Last Updated` only: a rotation after a *review* date is normal.
+    ///
+    /// ## Why is this bad?
+    /// The document changed when the rotation or incident was recorded, so its `Last Updated`
+    /// claims an older state than the one it shows.
+    ///
+    /// ## Example
+    /// `**Last Updated**: 2025-11-16` above a rotation recorded on 2026-03-01.
+    ///
+    /// ## Fix safety
+    /// Safe: the fix sets `Last Updated` to the newest recorded date, which the document's own
+    /// dates prove.
+    pub LastUpdatedStale("last-updated-stale", Warning, Safe, "the last-updated date is older than a date the document records")
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+impl Rule for ReviewOverdue {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cadence = &ctx.policy.cadence;
+        let help = format!(
+            "review the policy, then run `policy-lint review` (reviewed {}, from {})",
+            cadence.frequency.describe(),
+            cadence.source
+        );
+        if let Some(next) = ctx.policy.field(FieldKind::NextReview) {
+            let Some(due) = next.date() else { return };
+            if due < ctx.today {
+                out.push(Diagnostic {
+                    rule: Self::META.name,
+                    severity: Self::META.default_severity,
+                    span: next.date_span(),
+                    message: format!(
+                        "`{}` was {}: the review is {} overdue",
+                        next.field.label,
+                        iso(due),
+                        days(dates::days_between(due, ctx.today))
+                    ),
+                    help: Some(help),
+                    fix: None,
+                });
+            }
+            return;
+        }
+        let Some(start) = ctx.policy.review_start() else {
+            return;
+        };
+        let Some(last) = start.date() else { return };
+        let Some(due) = cadence.frequency.due(last) else {
+            return;
+        };
+        if due < ctx.today {
+            out.push(Diagnostic {
+                rule: Self::META.name,
+                severity: Self::META.default_severity,
+                span: start.date_span(),
+                message: format!(
+                    "`{}` is {}; reviewed {} (from {}) means a review was due {} ({} ago)",
+                    start.field.label,
+                    iso(last),
+                    cadence.frequency.describe(),
+                    cadence.source,
+                    iso(due),
+                    days(dates::days_between(due, ctx.today))
+                ),
+                help: Some(help),
+                fix: None,
+            });
+        }
+    }
+}
+
+impl Rule for ReviewDateMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cadence = &ctx.policy.cadence;
+        let (Some(next), Some(start)) = (
+            ctx.policy.field(FieldKind::NextReview),
+            ctx.policy.review_start(),
+        ) else {
+            return;
+        };
+        let (Some(next_date), Some(last)) = (next.date(), start.date()) else {
+            return;
+        };
+        let Some(expected) = cadence.frequency.due(last) else {
+            return;
+        };
+        if next_date <= expected {
+            return;
+        }
+        let canonical = iso(expected);
+        out.push(Diagnostic {
+            rule: Self::META.name,
+            severity: Self::META.default_severity,
+            span: next.date_span(),
+            message: format!(
+                "`{}` {} is later than `{}` {} plus {} (from {}) = {canonical}",
+                next.field.label,
+                iso(next_date),
+                start.field.label,
+                iso(last),
+                cadence.frequency.describe(),
+                cadence.source
+            ),
+            help: Some(
+                "review on the cadence the policy promises; `policy-lint --fix --unsafe-fixes` \
+                 sets the deadline back"
+                    .to_string(),
+            ),
+            fix: Some(Fix {
+                title: format!("set `{}` to {canonical}", next.field.label),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit {
+                    span: next.date_span(),
+                    replacement: canonical,
+                }],
+            }),
+        });
+    }
+}
+
+impl Rule for MissingReviewDate {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if ctx.policy.review_start().is_some() {
+            return;
+        }
+        out.push(Diagnostic {
+            rule: Self::META.name,
+            severity: Self::META.default_severity,
+            span: Span::empty(doc.source.bom_len()),
+            message: "the policy records no last-updated or last-reviewed date".to_string(),
+            help: Some(
+                "add `**Last Updated**: YYYY-MM-DD` and `**Next Review**: YYYY-MM-DD` at the end"
+                    .to_string(),
+            ),
+            fix: None,
+        });
+    }
+}
+
+impl Rule for LastUpdatedStale {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(updated) = ctx.policy.field(FieldKind::LastUpdated) else {
+            return;
+        };
+        let Some(updated_date) = updated.date() else {
+            return;
+        };
+        let recorded = ctx
+            .policy
+            .tables_of(TableKind::Rotation)
+            .chain(ctx.policy.tables_of(TableKind::Incidents));
+        let table_spans: Vec<Span> = recorded.map(|t| t.table.span).collect();
+        let newest: Option<(NaiveDate, &str)> = ctx
+            .policy
+            .dates
+            .iter()
+            .filter(|v| v.in_table && v.past && table_spans.iter().any(|t| v.span.within(*t)))
+            .filter_map(|v| v.parsed.as_ref().ok().map(|p| (p.date, v.what.as_str())))
+            .filter(|(date, _)| *date <= ctx.today)
+            .max_by_key(|(date, _)| *date);
+        let Some((newest, what)) = newest else { return };
+        if newest <= updated_date {
+            return;
+        }
+        let canonical = iso(newest);
+        out.push(Diagnostic {
+            rule: Self::META.name,
+            severity: Self::META.default_severity,
+            span: updated.date_span(),
+            message: format!(
+                "`{}` is {}, but the document records {what} on {canonical}",
+                updated.field.label,
+                iso(updated_date)
+            ),
+            help: Some("run `policy-lint --fix` to set it to the newest recorded date".to_string()),
+            fix: Some(Fix {
+                title: format!("set `{}` to {canonical}", updated.field.label),
+                applicability: Applicability::Safe,
+                edits: vec![Edit {
+                    span: updated.date_span(),
+                    replacement: canonical,
+                }],
+            }),
+        });
+    }
+}

@@ -1,0 +1,240 @@
+//! The rotation schedule: is each secret rotated as often as the table promises?
+
+use chrono::NaiveDate;
+
+use crate::dates::{self, Frequency, iso};
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, Row};
+use crate::policy::{KindTable, TableKind};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// For each row of a rotation table (found by a heading such as "Secret Rotation
+    /// Schedule" or by its columns: Secret / Rotation Frequency / Owner / Last Rotated and
+    /// their aliases), adds the frequency to the last-rotated date and reports the secret when
+    /// that due date is before today.
+    ///
+    /// ## Why is this bad?
+    /// The policy promises a rotation the team no longer performs. An overdue credential is
+    /// exactly the one an attacker who found an old copy can still use.
+    ///
+    /// ## Example
+    /// On 2026-11-22:
+    /// ```markdown
+    /// | Secret | Rotation Frequency | Owner | Last Rotated |
+    /// |--------|--------------------|-------|--------------|
+    /// | AWS Access Keys | Every 90 days | DevOps Lead | 2025-11-16 |
+    /// ```
+    /// was due 2026-02-14. Rotate the key, then record it with
+    /// `policy-lint rotate "AWS Access Keys"`.
+    ///
+    /// ## Fix safety
+    /// No automatic fix: only a real rotation makes the finding go away.
+    pub RotationOverdue("rotation-overdue", Error, None, "a secret is past its rotation date")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Warns about a secret whose rotation falls due within the warning window (the pack's
+    /// `rotation.warning-window-days`, 14 days by default), today included.
+    ///
+    /// ## Why is this bad?
+    /// A rotation planned ahead is a routine change; one noticed after its date is an incident.
+    ///
+    /// ## Example
+    /// On 2026-02-05, `| GitHub Token | Every 90 days | DevOps Lead | 2025-11-16 |` is due
+    /// 2026-02-14, in 9 days.
+    ///
+    /// ## Fix safety
+    /// No automatic fix: rotate the secret, then run `policy-lint rotate NAME`.
+    pub RotationDueSoon("rotation-due-soon", Warning, None, "a secret's rotation is due soon")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a rotation-frequency cell that cannot be understood, or whose due date would lie
+    /// past the end of the calendar. Understood: `Every N days|weeks|months|years`, `N days`,
+    /// `90d`, `P90D`/`P3M`/`P1Y`, `daily`, `weekly`, `biweekly`/`fortnightly`, `monthly`,
+    /// `quarterly`, `semi-annually`/`twice a year`, `annually`/`yearly`.
+    ///
+    /// ## Why is this bad?
+    /// A frequency nobody can compute a date from is a promise nobody can check.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// | Deploy key | When needed | Ops | 2026-01-10 |
+    /// ```
+    /// Use instead `Every 180 days`, or whatever the team really does.
+    ///
+    /// ## Fix safety
+    /// No automatic fix: the intended frequency is unknown.
+    pub UnknownFrequency("unknown-frequency", Error, None, "a rotation frequency cannot be understood")
+}
+
+/// One row of a rotation table, read.
+struct Rotation<'r> {
+    name: &'r str,
+    frequency_cell: Span,
+    frequency_text: &'r str,
+    frequency: Option<Frequency>,
+    /// The last-rotated date and its span, when it parsed.
+    last: Option<(NaiveDate, Span)>,
+}
+
+fn rotations<'r>(table: &'r KindTable<'_>) -> impl Iterator<Item = Rotation<'r>> + 'r {
+    table.table.rows.iter().filter_map(move |row: &'r Row| {
+        let frequency = table.cell(row, "frequency")?;
+        if frequency.text.is_empty() {
+            return None;
+        }
+        let name = table.cell(row, "secret").map_or("", |c| c.text.as_str());
+        let last = table.cell(row, "last-rotated").and_then(|cell| {
+            let parsed = dates::find_date(&cell.text).ok()?;
+            let span = Span::new(
+                cell.content.start + parsed.start,
+                cell.content.start + parsed.end,
+            );
+            Some((parsed.date, span))
+        });
+        Some(Rotation {
+            name,
+            frequency_cell: frequency.content,
+            frequency_text: &frequency.text,
+            frequency: Frequency::parse(&frequency.text),
+            last,
+        })
+    })
+}
+
+fn all_rotations<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = Rotation<'c>> + 'c {
+    ctx.policy
+        .tables_of(TableKind::Rotation)
+        .flat_map(rotations)
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+impl Rule for RotationOverdue {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for rotation in all_rotations(ctx) {
+            let (Some(frequency), Some((last, span))) = (rotation.frequency, rotation.last) else {
+                continue;
+            };
+            let Some(due) = frequency.due(last) else {
+                continue;
+            };
+            if due >= ctx.today {
+                continue;
+            }
+            let name = rotation.name;
+            out.push(Diagnostic {
+                rule: Self::META.name,
+                severity: Self::META.default_severity,
+                span,
+                message: format!(
+                    "`{name}` was last rotated {}; {} means it was due {} ({} ago)",
+                    iso(last),
+                    frequency.describe(),
+                    iso(due),
+                    days(dates::days_between(due, ctx.today))
+                ),
+                help: Some(format!(
+                    "rotate it, then run `policy-lint rotate \"{name}\"`"
+                )),
+                fix: None,
+            });
+        }
+    }
+}
+
+impl Rule for RotationDueSoon {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let window = i64::from(ctx.pack.rotation.warning_window_days);
+        for rotation in all_rotations(ctx) {
+            let (Some(frequency), Some((last, span))) = (rotation.frequency, rotation.last) else {
+                continue;
+            };
+            let Some(due) = frequency.due(last) else {
+                continue;
+            };
+            let left = dates::days_between(ctx.today, due);
+            if !(0..=window).contains(&left) {
+                continue;
+            }
+            let when = if left == 0 {
+                "today".to_string()
+            } else {
+                format!("in {}", days(left))
+            };
+            let name = rotation.name;
+            out.push(Diagnostic {
+                rule: Self::META.name,
+                severity: Self::META.default_severity,
+                span,
+                message: format!(
+                    "`{name}` was last rotated {}; {} means it is due {} ({when})",
+                    iso(last),
+                    frequency.describe(),
+                    iso(due)
+                ),
+                help: Some(format!(
+                    "plan the rotation; afterwards run `policy-lint rotate \"{name}\"`"
+                )),
+                fix: None,
+            });
+        }
+    }
+}
+
+impl Rule for UnknownFrequency {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for rotation in all_rotations(ctx) {
+            let message = match (rotation.frequency, rotation.last) {
+                (None, _) => format!(
+                    "`{}` is not a rotation frequency (`{}`)",
+                    rotation.frequency_text, rotation.name
+                ),
+                (Some(frequency), Some((last, _))) if frequency.due(last).is_none() => format!(
+                    "`{}` from {} lies past the end of the calendar (`{}`)",
+                    rotation.frequency_text,
+                    iso(last),
+                    rotation.name
+                ),
+                _ => continue,
+            };
+            out.push(Diagnostic {
+                rule: Self::META.name,
+                severity: Self::META.default_severity,
+                span: rotation.frequency_cell,
+                message,
+                help: Some(
+                    "write a frequency such as `Every 90 days`, `monthly`, `quarterly`, \
+                     `annually` or `P90D`"
+                        .to_string(),
+                ),
+                fix: None,
+            });
+        }
+    }
+}
