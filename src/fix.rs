@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::source::Span;
+use crate::align;
+use crate::document::Document;
+use crate::source::{SourceFile, Span};
 
 /// Replace the bytes of `span` with `replacement`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +30,42 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
-/// Applies `edits` (sorted by position, non-overlapping) to `text`.
+/// Applies `edits` (sorted by position, non-overlapping) to `text`, then aligns again every
+/// table that was column-aligned before and had a cell edited; an unaligned table keeps the
+/// minimal splice.
+pub fn apply(text: &str, edits: &[&Edit]) -> String {
+    let before = SourceFile::new("", text.to_string());
+    let doc = Document::parse(&before);
+    let aligned: Vec<usize> = doc
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            edits
+                .iter()
+                .any(|e| e.span.within(t.span) || (e.span.is_empty() && e.span.start == t.span.end))
+        })
+        .filter(|(_, t)| align::is_aligned(&before, t))
+        .map(|(i, _)| i)
+        .collect();
+    let edited = apply_edits(text, edits);
+    if aligned.is_empty() {
+        return edited;
+    }
+    let after = SourceFile::new("", edited.clone());
+    let doc = Document::parse(&after);
+    let realigned: Vec<Edit> = aligned
+        .iter()
+        .filter_map(|&i| doc.tables.get(i))
+        .filter_map(|t| align::realign(&after, t))
+        .flatten()
+        .collect();
+    let mut refs: Vec<&Edit> = realigned.iter().collect();
+    refs.sort_by_key(|e| e.span);
+    apply_edits(&edited, &refs)
+}
+
+/// Applies `edits` (sorted by position, non-overlapping) to `text`, byte for byte.
 pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -52,20 +89,54 @@ pub struct Fixed {
     pub applied: usize,
 }
 
-/// The fixes still changing the text after [`MAX_PASSES`] passes, by rule.
+/// Why fixing stopped without writing anything.
 #[derive(Debug, PartialEq, Eq)]
-pub struct NotConverged {
-    pub rules: Vec<&'static str>,
+pub enum FixError {
+    /// These rules still had fixes after [`MAX_PASSES`] passes: they undo each other.
+    NotConverged { rules: Vec<&'static str> },
+    /// A pass of these rules' fixes changed the document's sections or table shapes.
+    ChangedStructure { rules: Vec<&'static str> },
+}
+
+impl std::fmt::Display for FixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixError::NotConverged { rules } => write!(
+                f,
+                "fixes did not settle after {MAX_PASSES} passes (rules that kept changing it: {})",
+                rules.join(", ")
+            ),
+            FixError::ChangedStructure { rules } => write!(
+                f,
+                "the fixes of {} would change its sections or tables",
+                rules.join(", ")
+            ),
+        }
+    }
+}
+
+/// What no fix may change: the sections and the number and width of tables.
+fn structure(text: &str) -> (Vec<(u8, String)>, Vec<usize>) {
+    let source = SourceFile::new("", text.to_string());
+    let doc = Document::parse(&source);
+    (
+        doc.sections
+            .iter()
+            .map(|s| (s.level, s.title.clone()))
+            .collect(),
+        doc.tables.iter().map(|t| t.header.cells.len()).collect(),
+    )
 }
 
 /// Lints `text`, applies every fix whose applicability is allowed and whose edits overlap no
 /// fix already taken in the pass, and repeats on the result until no fix is left.
-/// `lint` is called on each pass's text.
+/// `lint` is called on each pass's text. A pass that changes the document's structure, or
+/// fixes that never settle, stop it with nothing applied.
 pub fn fix_until_stable(
     text: &str,
     allow_unsafe: bool,
     mut lint: impl FnMut(&str) -> Vec<crate::diagnostic::Diagnostic>,
-) -> Result<Fixed, NotConverged> {
+) -> Result<Fixed, FixError> {
     let mut current = text.to_string();
     let mut applied = 0;
     let mut last_rules = Vec::new();
@@ -101,12 +172,16 @@ pub fn fix_until_stable(
             });
         }
         taken.sort_by_key(|e| e.span);
-        current = apply_edits(&current, &taken);
+        rules.sort_unstable();
+        rules.dedup();
+        let next = apply(&current, &taken);
+        if structure(&next) != structure(&current) {
+            return Err(FixError::ChangedStructure { rules });
+        }
+        current = next;
         last_rules = rules;
     }
-    last_rules.sort_unstable();
-    last_rules.dedup();
-    Err(NotConverged { rules: last_rules })
+    Err(FixError::NotConverged { rules: last_rules })
 }
 
 /// Two insertions at the same point would have no defined order, so they clash too.
@@ -193,7 +268,54 @@ mod tests {
             vec![replace(Span::new(0, 1), to, Applicability::Safe)]
         };
         let err = fix_until_stable("a", false, flip).unwrap_err();
-        assert_eq!(err.rules, ["test-rule"]);
+        assert_eq!(
+            err,
+            FixError::NotConverged {
+                rules: vec!["test-rule"]
+            }
+        );
+    }
+
+    #[test]
+    fn a_fix_that_changes_the_structure_is_refused() {
+        let demote = |text: &str| {
+            if text.starts_with("# ") {
+                vec![replace(Span::new(0, 1), "##", Applicability::Safe)]
+            } else {
+                Vec::new()
+            }
+        };
+        let err = fix_until_stable("# Title\n", false, demote).unwrap_err();
+        assert_eq!(
+            err,
+            FixError::ChangedStructure {
+                rules: vec!["test-rule"]
+            }
+        );
+    }
+
+    #[test]
+    fn an_edit_in_an_aligned_table_realigns_it() {
+        let text = "| a   | b   |\n| --- | --- |\n| c   | d   |\n\nafter\n";
+        let at = text.find(" c ").unwrap() + 1;
+        let edit = Edit {
+            span: Span::new(at, at + 1),
+            replacement: "wider".to_string(),
+        };
+        assert_eq!(
+            apply(text, &[&edit]),
+            "| a     | b   |\n| ----- | --- |\n| wider | d   |\n\nafter\n"
+        );
+        let unaligned = "| a | b |\n|--|--|\n| c | d |\n";
+        let at = unaligned.find(" c ").unwrap() + 1;
+        let edit = Edit {
+            span: Span::new(at, at + 1),
+            replacement: "wider".to_string(),
+        };
+        assert_eq!(
+            apply(unaligned, &[&edit]),
+            "| a | b |\n|--|--|\n| wider | d |\n"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The pipeline: [`source::SourceFile`] (bytes, BOM, line index) → [`document::Document`]
 //! (parsed once) → the [`rules`] (read-only) → [`diagnostic::Diagnostic`]s → a [`render`]er.
 
+pub mod align;
 pub mod cli;
 pub mod dates;
 pub mod diagnostic;

@@ -180,10 +180,8 @@ fn lint_file(
         fix::fix_until_stable(&source.text, mode == FixMode::Unsafe, lint).map_err(|err| {
             miette::miette!(
                 help = "please report this as a bug; run without --fix meanwhile",
-                "fixes for {} did not settle after {} passes (rules: {}); nothing was written",
-                path.display(),
-                fix::MAX_PASSES,
-                err.rules.join(", ")
+                "{}: {err}; nothing was written",
+                path.display()
             )
         })?;
     if fixed.text != source.text {

@@ -12,7 +12,7 @@ use crate::source::{SourceFile, Span};
 
 pub use field::{Contact, ContactKind, Field};
 pub use section::{HeadingKind, Section, normalize_title, title_matches};
-pub use table::{Alignment, Cell, Row, Table};
+pub use table::{Alignment, Cell, Row, Table, split_row};
 
 /// A policy document: sections, tables, fields and the other landmarks rules look at.
 #[derive(Debug)]

@@ -127,9 +127,14 @@ impl<'s> Builder<'s> {
             Event::Start(Tag::TableHead) => {
                 if let Some(table) = self.tables.last_mut() {
                     table.header = table_row(self.source, span);
-                    let line = self.source.line_index(span.start) + 1;
-                    if line < self.source.line_count() {
-                        table.delimiter = self.source.line_span(line);
+                    // The delimiter row has no event: it is the next line, after the same
+                    // container prefix (`> `, list indentation) as the header.
+                    let header_line = self.source.line_index(span.start);
+                    if header_line + 1 < self.source.line_count() {
+                        let prefix = span.start - self.source.line_span(header_line).start;
+                        let line = self.source.line_span(header_line + 1);
+                        let start = (line.start + prefix).min(line.end);
+                        table.delimiter = Span::new(start, line.end);
                     }
                 }
             }
