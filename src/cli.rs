@@ -84,9 +84,88 @@ pub enum Command {
         /// The rule's name, as `policy-lint rules` lists it
         name: String,
     },
+    /// Record a rotation: set each secret's Last Rotated date (and Next Rotation, if the table
+    /// has one) and the policy's Last Updated, e.g. `policy-lint rotate "AWS Access Keys"`
+    Rotate(RotateArgs),
+    /// Record a completed policy review: the last-reviewed (or Last Updated) date becomes
+    /// --date and Next Review moves on by the review cadence, e.g. `policy-lint review`
+    Review(ReviewArgs),
+    /// Record incidents in the policy's incident log
+    Incident {
+        #[command(subcommand)]
+        command: IncidentCommand,
+    },
 }
 
 #[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The secrets rotated, as the rotation table names them (any case),
+    /// e.g. `"AWS Access Keys" "GitHub Token"`
+    #[arg(required = true, value_name = "SECRET")]
+    pub secrets: Vec<String>,
+
+    /// The day of the rotation [default: today], e.g. `--date 2026-11-20`
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+
+    #[command(flatten)]
+    pub file: FileArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The day of the review [default: today], e.g. `--date 2026-11-22`
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+
+    #[command(flatten)]
+    pub file: FileArg,
+}
+
+#[derive(Debug, Args)]
+pub struct FileArg {
+    /// The policy to update [default: the one discovered policy file],
+    /// e.g. `--file .github/SECURITY.md`
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Add an incident, in date order, above the `<!-- Add new incidents above this line -->`
+    /// marker, e.g. `policy-lint incident add --date 2026-11-21 --severity High --status Open
+    /// "Leaked CI token"`
+    Add(IncidentAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentAddArgs {
+    /// What happened, e.g. `"Leaked CI token"` (a `|` is escaped for the table)
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+
+    /// The day of the incident, e.g. `--date 2026-11-21`
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: NaiveDate,
+
+    /// One of the pack's severities, e.g. `--severity High`
+    #[arg(long)]
+    pub severity: String,
+
+    /// One of the pack's statuses, e.g. `--status Open`
+    #[arg(long)]
+    pub status: String,
+
+    /// What was done about it, e.g. `--actions "Revoked token"`
+    #[arg(long)]
+    pub actions: Option<String>,
+
+    #[command(flatten)]
+    pub file: FileArg,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
 pub struct CheckArgs {
     /// Files or directories to lint. A file is taken as it is; a directory is walked
     /// (respecting .gitignore) for the pack's file names. With no PATH, the policy is
@@ -104,9 +183,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fix: bool,
 
-    /// With --fix, also apply unsafe fixes, which change what the policy claims,
+    /// Print the unified diff that --fix would make and write nothing; exit 1 when there is
+    /// one, e.g. `policy-lint --diff` in CI
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+
+    /// With --fix or --diff, also apply unsafe fixes, which change what the policy claims,
     /// e.g. `policy-lint --fix --unsafe-fixes`
-    #[arg(long, requires = "fix")]
+    #[arg(long, requires = "fixing")]
     pub unsafe_fixes: bool,
 }
 
@@ -135,7 +219,9 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD, e.g. 2026-11-22"))
 }
 
-const SUBCOMMANDS: &[&str] = &["check", "rules", "rule", "help"];
+const SUBCOMMANDS: &[&str] = &[
+    "check", "rules", "rule", "rotate", "review", "incident", "help",
+];
 /// Global flags that take a value, so that the value is not mistaken for a command.
 const VALUE_FLAGS: &[&str] = &["--today", "--format", "--config", "--fail-on"];
 

@@ -18,6 +18,7 @@ pub mod rules;
 mod run;
 pub mod settings;
 pub mod source;
+pub mod update;
 pub mod write;
 
 use chrono::NaiveDate;

@@ -8,13 +8,15 @@ use std::process::ExitCode;
 use clap::Parser;
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, Cli, Command};
+use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, IncidentCommand};
+use crate::dates::iso;
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, FileReport, RenderOptions, Report};
 use crate::rule::FixAvailability;
 use crate::rules::{self, MissingPolicy};
 use crate::settings::Settings;
 use crate::source::{EncodingError, SourceFile, Span};
+use crate::update::{self, Update};
 use crate::{discover, fix, write};
 
 /// Exit code 1: findings at or above the failing severity.
@@ -37,6 +39,39 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Command::Check(ref args) => check(&cli, args),
         Command::Rules => list_rules(),
         Command::Rule { ref name } => explain_rule(name),
+        Command::Rotate(ref args) => {
+            let names = &args.secrets;
+            record(&cli, args.file.file.as_deref(), |source, settings| {
+                let date = args.date.unwrap_or(settings.today);
+                let update = update::rotate(source, &settings.pack, settings.today, names, date)?;
+                Ok((
+                    update,
+                    Some(format!("git tag security-rotation-{}", iso(date))),
+                ))
+            })
+        }
+        Command::Review(ref args) => record(&cli, args.file.file.as_deref(), |source, settings| {
+            let date = args.date.unwrap_or(settings.today);
+            Ok((
+                update::review(source, &settings.pack, settings.today, date)?,
+                None,
+            ))
+        }),
+        Command::Incident {
+            command: IncidentCommand::Add(ref args),
+        } => record(&cli, args.file.file.as_deref(), |source, settings| {
+            let incident = update::NewIncident {
+                date: args.date,
+                severity: args.severity.clone(),
+                status: args.status.clone(),
+                actions: args.actions.clone(),
+                text: args.text.clone(),
+            };
+            Ok((
+                update::add_incident(source, &settings.pack, settings.today, &incident)?,
+                None,
+            ))
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -86,6 +121,9 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
         }
     }
 
+    if args.diff {
+        return print_diffs(&files, &settings, args.unsafe_fixes);
+    }
     let results: Vec<Result<FileReport, miette::Report>> = files
         .par_iter()
         .map(|path| lint_file(path, &settings, fix_mode(args)))
@@ -134,6 +172,72 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     })
 }
 
+/// `--diff`: the unified diff `--fix` would make to each file; exit 1 when there is one.
+fn print_diffs(
+    files: &[PathBuf],
+    settings: &Settings,
+    allow_unsafe: bool,
+) -> Result<u8, miette::Report> {
+    let results: Vec<Result<(PathBuf, String, String), miette::Report>> = files
+        .par_iter()
+        .map(|path| {
+            let source = read_source(path)?;
+            let lint = |text: &str| {
+                crate::lint(
+                    &SourceFile::new(path, text.to_string()),
+                    &settings.pack,
+                    settings.today,
+                )
+            };
+            let fixed = fix::fix_until_stable(&source.text, allow_unsafe, lint)
+                .map_err(|err| miette::miette!("{}: {err}", path.display()))?;
+            Ok((path.clone(), source.text, fixed.text))
+        })
+        .collect();
+    let mut changed = false;
+    let mut failed = false;
+    let mut stdout = std::io::stdout().lock();
+    for result in results {
+        match result {
+            Ok((path, before, after)) if before != after => {
+                changed = true;
+                let name = path.display().to_string();
+                let diff = similar::TextDiff::from_lines(&before, &after)
+                    .unified_diff()
+                    .header(&format!("a/{name}"), &format!("b/{name}"))
+                    .to_string();
+                if write!(stdout, "{diff}").is_err() {
+                    break;
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                failed = true;
+                print_error(&err, false);
+            }
+        }
+    }
+    Ok(if failed {
+        EXIT_ERROR
+    } else if changed {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+/// Reads a file as UTF-8; anything else is an error that names the file.
+fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        miette::miette!(
+            help = "check the path; a file PATH is linted as given",
+            "cannot read {}: {err}",
+            path.display()
+        )
+    })?;
+    SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))
+}
+
 /// Which fixes `check` applies.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FixMode {
@@ -156,14 +260,7 @@ fn lint_file(
     settings: &Settings,
     mode: FixMode,
 ) -> Result<FileReport, miette::Report> {
-    let bytes = std::fs::read(path).map_err(|err| {
-        miette::miette!(
-            help = "check the path; a file PATH is linted as given",
-            "cannot read {}: {err}",
-            path.display()
-        )
-    })?;
-    let source = SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))?;
+    let source = read_source(path)?;
     let lint = |text: &str| {
         let source = SourceFile::new(path, text.to_string());
         crate::lint(&source, &settings.pack, settings.today)
@@ -290,5 +387,76 @@ fn explain_rule(name: &str) -> Result<u8, miette::Report> {
         meta.name, meta.summary, meta.default_severity
     );
     println!("{}", docs.join("\n").trim_end());
+    Ok(0)
+}
+
+/// The one policy file a recording command works on: `--file`, else the one discovered.
+fn policy_file(file: Option<&Path>, settings: &Settings) -> Result<PathBuf, miette::Report> {
+    if let Some(file) = file {
+        return Ok(file.to_path_buf());
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
+    let found = discover::discover(&discover::repository_root(&cwd), &settings.pack.file_names);
+    match found.as_slice() {
+        [one] => Ok(discover::display_path(one, &cwd)),
+        [] => Err(miette::miette!(
+            help = "pass the policy with --file, e.g. `--file SECURITY.md`",
+            "no policy file found in the repository root, .github/ or docs/"
+        )),
+        many => Err(miette::miette!(
+            help = "choose one with --file",
+            "several policy files found: {}",
+            many.iter()
+                .map(|p| discover::display_path(p, &cwd).display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Runs a recording command: reads the policy, computes its edits, applies them (keeping
+/// aligned tables aligned), writes the file and says what changed.
+fn record(
+    cli: &Cli,
+    file: Option<&Path>,
+    compute: impl FnOnce(&SourceFile, &Settings) -> Result<(Update, Option<String>), miette::Report>,
+) -> Result<u8, miette::Report> {
+    let settings = Settings::resolve(&cli.global, FailOn::Error)?;
+    let path = policy_file(file, &settings)?;
+    let source = read_source(&path)?;
+    let (update, next_step) = compute(&source, &settings)?;
+    let mut edits: Vec<&fix::Edit> = update.edits.iter().collect();
+    edits.sort_by_key(|e| e.span);
+    let text = fix::apply(&source.text, &edits);
+    if text != source.text {
+        write::replace(&path, source.text.as_bytes(), &text)?;
+    }
+    if settings.quiet {
+        return Ok(0);
+    }
+    let shown = path.display().to_string();
+    if settings.format == Format::Json {
+        let json = serde_json::json!({
+            "tool": "policy-lint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "today": iso(settings.today),
+            "path": shown,
+            "changes": update.changes,
+        });
+        println!("{json:#}");
+        return Ok(0);
+    }
+    if text == source.text {
+        println!("{shown}: nothing to change");
+    } else {
+        println!("Updated {shown}:");
+    }
+    for change in &update.changes {
+        println!("  {change}");
+    }
+    if let Some(next_step) = next_step.filter(|_| text != source.text) {
+        println!("Next: commit the change and tag it: {next_step}");
+    }
     Ok(0)
 }

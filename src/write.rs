@@ -12,6 +12,15 @@ pub fn replace(path: &Path, original: &[u8], text: &str) -> Result<(), miette::R
     let target = path
         .canonicalize()
         .map_err(|err| miette::miette!("cannot resolve {} to write it: {err}", path.display()))?;
+    let metadata = std::fs::metadata(&target)
+        .map_err(|err| miette::miette!("cannot read {}: {err}", path.display()))?;
+    if metadata.permissions().readonly() {
+        return Err(miette::miette!(
+            help = "make it writable (e.g. `chmod u+w`), or run without writing (`--diff`)",
+            "{} is read-only; it was left unchanged",
+            path.display()
+        ));
+    }
     let now = std::fs::read(&target)
         .map_err(|err| miette::miette!("cannot read {} again: {err}", path.display()))?;
     if now != original {

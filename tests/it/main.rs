@@ -5,6 +5,7 @@ mod corpus;
 mod differential;
 mod fixes;
 mod rules;
+mod update;
 
 use std::path::{Path, PathBuf};
 
