@@ -41,7 +41,8 @@ pub fn is_aligned(source: &SourceFile, table: &Table) -> bool {
     })
 }
 
-/// The edits that align `table` again: every cell padded to its column's widest content,
+/// The edits that align `table` again: every cell padded to its column's width (the header's,
+/// or the widest content's when wider),
 /// keeping the padding the header's first cell uses, the alignment colons and any text
 /// around the row (container prefixes, trailing whitespace). `None` when the table cannot be
 /// aligned safely (ragged rows, missing edge pipes, ZWJ emoji).
@@ -63,6 +64,8 @@ pub fn realign(source: &SourceFile, table: &Table) -> Option<Vec<Edit>> {
     }
     let first = source.slice(table.header.cells.first()?.span);
     let pad = " ".repeat(first.len() - first.trim_start().len());
+    // A column keeps the width its header gives it unless a cell now needs more, so an edit
+    // that shortens a cell changes that cell only.
     let widths: Vec<usize> = (0..width)
         .map(|column| {
             let content = rows
@@ -72,7 +75,8 @@ pub fn realign(source: &SourceFile, table: &Table) -> Option<Vec<Edit>> {
                 .map(|(_, r)| r.cells[column].text.width())
                 .max()
                 .unwrap_or(0);
-            content.max(3)
+            let header = source.slice(table.header.cells[column].span).width();
+            content.max(header.saturating_sub(2 * pad.len())).max(3)
         })
         .collect();
     let mut edits = Vec::new();

@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod differential;
 mod fixes;
+mod invariants;
 mod rules;
 mod update;
 
