@@ -43,3 +43,23 @@ pub fn replace(path: &Path, original: &[u8], text: &str) -> Result<(), miette::R
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("SECURITY.md");
+        std::fs::write(&path, "changed by someone else\n").expect("write");
+        let err = replace(&path, b"as read\n", "fixed\n").expect_err("refused");
+        assert!(err.to_string().contains("changed on disk"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "changed by someone else\n"
+        );
+        replace(&path, b"changed by someone else\n", "fixed\n").expect("written");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "fixed\n");
+    }
+}

@@ -320,3 +320,43 @@ fn fix_twice_on_the_corpus_is_fix_once() {
     let twice = run();
     assert_eq!(once, twice);
 }
+
+#[test]
+fn rotate_recomputes_next_rotation_and_keeps_an_aligned_table_aligned() {
+    let text = "# Security Policy\n\n## Secret Rotation Schedule\n\n\
+        | Secret       | Rotation Frequency | Owner | Last Rotated | Next Rotation |\n\
+        | ------------ | ------------------ | ----- | ------------ | ------------- |\n\
+        | Deploy token | monthly            | Ops   | 2026-10-31   | 2026-11-30    |\n\
+        | github token | Every 90 days      | Ops   | 2026-09-01   | 2026-11-30    |\n\n\
+        **Last Updated**: 2026-10-31\n";
+    let (after, output) = run_in(
+        text,
+        &[
+            "rotate",
+            "GITHUB TOKEN",
+            "deploy token",
+            "--date",
+            "2026-11-30",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = text
+        .replace(
+            "| monthly            | Ops   | 2026-10-31   | 2026-11-30    |",
+            "| monthly            | Ops   | 2026-11-30   | 2026-12-30    |",
+        )
+        .replace(
+            "| Every 90 days      | Ops   | 2026-09-01   | 2026-11-30    |",
+            "| Every 90 days      | Ops   | 2026-11-30   | 2027-02-28    |",
+        )
+        .replace(
+            "**Last Updated**: 2026-10-31",
+            "**Last Updated**: 2026-11-22",
+        );
+    assert_eq!(after, expected);
+}
