@@ -116,8 +116,6 @@ pub struct DateValue<'a> {
     pub past: bool,
     /// What the date is, for messages: "`Last Rotated` of `AWS Access Keys`".
     pub what: String,
-    /// In a table cell (a rotation, an incident) rather than a dated field.
-    pub in_table: bool,
 }
 
 /// How often the policy must be reviewed, and where that came from.
@@ -155,7 +153,6 @@ impl<'a> Policy<'a> {
                 parsed: field.parsed.clone(),
                 past: field.kind != FieldKind::NextReview,
                 what: format!("`{}`", field.field.label),
-                in_table: false,
             });
         }
         dates.sort_by_key(|d| d.span);
@@ -300,7 +297,6 @@ fn table_dates<'a>(
                 parsed,
                 past: column.past,
                 what: row_label(kind_table, row, key, column),
-                in_table: true,
             });
         }
     }

@@ -98,14 +98,6 @@ declare_rule! {
     pub LastUpdatedStale("last-updated-stale", Warning, Safe, "the last-updated date is older than a date the document records")
 }
 
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{n} days")
-    }
-}
-
 impl Rule for ReviewOverdue {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -129,7 +121,7 @@ impl Rule for ReviewOverdue {
                         "`{}` was {}: the review is {} overdue",
                         next.field.label,
                         iso(due),
-                        days(dates::days_between(due, ctx.today))
+                        dates::days_text(dates::days_between(due, ctx.today))
                     ),
                     help: Some(help),
                     fix: None,
@@ -156,7 +148,7 @@ impl Rule for ReviewOverdue {
                     cadence.frequency.describe(),
                     cadence.source,
                     iso(due),
-                    days(dates::days_between(due, ctx.today))
+                    dates::days_text(dates::days_between(due, ctx.today))
                 ),
                 help: Some(help),
                 fix: None,
@@ -262,7 +254,7 @@ impl Rule for LastUpdatedStale {
             .policy
             .dates
             .iter()
-            .filter(|v| v.in_table && v.past && table_spans.iter().any(|t| v.span.within(*t)))
+            .filter(|v| v.past && table_spans.iter().any(|t| v.span.within(*t)))
             .filter_map(|v| v.parsed.as_ref().ok().map(|p| (p.date, v.what.as_str())))
             .filter(|(date, _)| *date <= ctx.today)
             .max_by_key(|(date, _)| *date);

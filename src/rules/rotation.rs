@@ -109,18 +109,18 @@ fn rotations<'r>(table: &'r KindTable<'_>) -> impl Iterator<Item = Rotation<'r>>
     })
 }
 
+impl Rotation<'_> {
+    /// The last rotation, its date's span, the frequency and the due date, when all are known.
+    fn schedule(&self) -> Option<(NaiveDate, Span, Frequency, NaiveDate)> {
+        let (frequency, (last, span)) = (self.frequency?, self.last?);
+        Some((last, span, frequency, frequency.due(last)?))
+    }
+}
+
 fn all_rotations<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = Rotation<'c>> + 'c {
     ctx.policy
         .tables_of(TableKind::Rotation)
         .flat_map(rotations)
-}
-
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{n} days")
-    }
 }
 
 impl Rule for RotationOverdue {
@@ -130,10 +130,7 @@ impl Rule for RotationOverdue {
 
     fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for rotation in all_rotations(ctx) {
-            let (Some(frequency), Some((last, span))) = (rotation.frequency, rotation.last) else {
-                continue;
-            };
-            let Some(due) = frequency.due(last) else {
+            let Some((last, span, frequency, due)) = rotation.schedule() else {
                 continue;
             };
             if due >= ctx.today {
@@ -149,7 +146,7 @@ impl Rule for RotationOverdue {
                     iso(last),
                     frequency.describe(),
                     iso(due),
-                    days(dates::days_between(due, ctx.today))
+                    dates::days_text(dates::days_between(due, ctx.today))
                 ),
                 help: Some(format!(
                     "rotate it, then run `policy-lint rotate \"{name}\"`"
@@ -168,10 +165,7 @@ impl Rule for RotationDueSoon {
     fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let window = i64::from(ctx.pack.rotation.warning_window_days);
         for rotation in all_rotations(ctx) {
-            let (Some(frequency), Some((last, span))) = (rotation.frequency, rotation.last) else {
-                continue;
-            };
-            let Some(due) = frequency.due(last) else {
+            let Some((last, span, frequency, due)) = rotation.schedule() else {
                 continue;
             };
             let left = dates::days_between(ctx.today, due);
@@ -181,7 +175,7 @@ impl Rule for RotationDueSoon {
             let when = if left == 0 {
                 "today".to_string()
             } else {
-                format!("in {}", days(left))
+                format!("in {}", dates::days_text(left))
             };
             let name = rotation.name;
             out.push(Diagnostic {
