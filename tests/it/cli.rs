@@ -2,17 +2,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-use serde_json::Value;
+use crate::policy_lint;
 
-fn policy_lint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("policy-lint").expect("binary");
-    // No test may depend on the real date.
-    cmd.current_dir(dir)
-        .env("POLICY_LINT_TODAY", "2026-11-22")
-        .env("NO_COLOR", "1");
-    cmd
-}
+use serde_json::Value;
 
 fn temp_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -24,6 +24,15 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary, run in `dir` on a fixed day without colour. No test may depend on the real date.
+pub fn policy_lint(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("policy-lint").expect("binary");
+    cmd.current_dir(dir)
+        .env("POLICY_LINT_TODAY", "2026-11-22")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
 /// `../shared` beside the repository: the seeds and the real-world corpus. CI always has it;
 /// elsewhere the tests that need it are skipped with a note.
 pub fn shared() -> Option<PathBuf> {

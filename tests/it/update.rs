@@ -1,19 +1,9 @@
 //! `rotate`, `review`, `incident add` and `--diff` on copies of the seed: exactly the lines
 //! they must change, every other byte identical, in LF and in CRLF with a BOM.
 
-use std::path::Path;
-
-use assert_cmd::Command;
+use crate::policy_lint;
 
 const SEED: &str = "seeds/000_44b596ed7c7cac7d.txt";
-
-fn policy_lint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("policy-lint").expect("binary");
-    cmd.current_dir(dir)
-        .env("POLICY_LINT_TODAY", "2026-11-22")
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 /// A repository holding `text` as its SECURITY.md.
 fn repo_with(text: &str) -> tempfile::TempDir {
