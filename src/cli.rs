@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::dates::Frequency;
+
 /// The examples and exit codes closing every help page (a macro, so that `concat!` takes it).
 macro_rules! examples {
     () => {
@@ -95,6 +97,54 @@ pub enum Command {
         #[command(subcommand)]
         command: IncidentCommand,
     },
+    /// List every dated obligation — each secret's next rotation, the next policy review —
+    /// soonest first, with its status; exit 1 when one is overdue,
+    /// e.g. `policy-lint deadlines --within 30d`
+    #[command(after_help = DEADLINES_HELP)]
+    Deadlines(DeadlinesArgs),
+}
+
+const DEADLINES_HELP: &str = "\
+Formats: human (a table), json, markdown (for a GitHub step summary or an issue body) and ics
+(an iCalendar feed: one all-day event per obligation with a reminder a week before; its UIDs
+stay the same when a date moves, so re-importing updates the events).
+
+Examples:
+  policy-lint deadlines                                     the whole schedule
+  policy-lint deadlines --within 14d --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  policy-lint deadlines --format ics > security-deadlines.ics
+
+Exit codes: 0 nothing overdue, 1 something overdue, 2 usage, configuration, I/O or
+encoding error.";
+
+#[derive(Debug, Args)]
+pub struct DeadlinesArgs {
+    /// Policy files or directories, as for `check` [default: the discovered policy]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Keep only what falls due within this time from today, overdue included; any
+    /// frequency the pack understands, e.g. `--within 30d`, `--within 2w`, `--within P1M`
+    #[arg(long, value_name = "DURATION", value_parser = parse_within)]
+    pub within: Option<Within>,
+}
+
+/// A `--within` duration, as written and as read.
+#[derive(Clone, Debug)]
+pub struct Within {
+    pub text: String,
+    pub frequency: Frequency,
+}
+
+fn parse_within(text: &str) -> Result<Within, String> {
+    Frequency::parse(text)
+        .map(|frequency| Within {
+            text: text.to_string(),
+            frequency,
+        })
+        .ok_or_else(|| {
+            format!("`{text}` is not a duration; write e.g. `30d`, `2w`, `3 months` or `P1M`")
+        })
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +252,10 @@ pub enum Format {
     Concise,
     /// One JSON document with every file, finding and a summary
     Json,
+    /// `deadlines` only: a Markdown table for a step summary or an issue
+    Markdown,
+    /// `deadlines` only: an iCalendar (RFC 5545) feed
+    Ics,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -220,7 +274,14 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 }
 
 const SUBCOMMANDS: &[&str] = &[
-    "check", "rules", "rule", "rotate", "review", "incident", "help",
+    "check",
+    "rules",
+    "rule",
+    "rotate",
+    "review",
+    "incident",
+    "deadlines",
+    "help",
 ];
 /// Global flags that take a value, so that the value is not mistaken for a command.
 const VALUE_FLAGS: &[&str] = &["--today", "--format", "--config", "--fail-on"];

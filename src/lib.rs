@@ -16,6 +16,7 @@ pub mod render;
 pub mod rule;
 pub mod rules;
 mod run;
+pub mod schedule;
 pub mod settings;
 pub mod source;
 pub mod update;

@@ -8,14 +8,18 @@ use std::process::ExitCode;
 use clap::Parser;
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, IncidentCommand};
+use crate::cli::{CheckArgs, Cli, Command, DeadlinesArgs, FailOn, Format, IncidentCommand};
 use crate::dates::iso;
 use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::policy::Policy;
+use crate::render::deadlines::{Deadline, DeadlineReport};
 use crate::render::{self, FileReport, RenderOptions, Report};
 use crate::rule::FixAvailability;
 use crate::rules::{self, MissingPolicy};
+use crate::schedule::{self, Status};
 use crate::settings::Settings;
-use crate::source::{EncodingError, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 use crate::update::{self, Update};
 use crate::{discover, fix, write};
 
@@ -38,6 +42,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Check(ref args) => check(&cli, args),
         Command::Rules => list_rules(),
+        Command::Deadlines(ref args) => deadlines(&cli, args),
         Command::Rule { ref name } => explain_rule(name),
         Command::Rotate(ref args) => {
             let names = &args.secrets;
@@ -95,31 +100,22 @@ fn print_error(report: &miette::Report, color: bool) {
 
 fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     let settings = Settings::resolve(&cli.global, args.fail_on)?;
+    if matches!(settings.format, Format::Markdown | Format::Ics) {
+        return Err(miette::miette!(
+            help = "use --format human, concise or json; `policy-lint deadlines --format \
+                    markdown` prints the schedule",
+            "findings have no {} format",
+            if settings.format == Format::Ics {
+                "ics"
+            } else {
+                "markdown"
+            }
+        ));
+    }
     let cwd = std::env::current_dir()
         .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
 
-    let mut files = Vec::new();
-    let mut missing_policy = None;
-    if args.paths.is_empty() {
-        let root = discover::repository_root(&cwd);
-        files = discover::discover(&root, &settings.pack.file_names)
-            .into_iter()
-            .map(|path| discover::display_path(&path, &cwd))
-            .collect();
-        if files.is_empty() {
-            missing_policy = Some(discover::display_path(&root, &cwd));
-        }
-    }
-    for path in &args.paths {
-        if path.is_dir() {
-            let found = discover::walk(path, &settings.pack.file_names).map_err(|err| {
-                miette::miette!("cannot walk the directory {}: {err}", path.display())
-            })?;
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
+    let (files, missing_policy) = policy_files(&args.paths, &settings, &cwd)?;
 
     if args.diff {
         return print_diffs(&files, &settings, args.unsafe_fixes);
@@ -151,12 +147,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     let written = render::render(settings.format, &report, options, &mut stdout)
         .and_then(|()| stdout.flush());
     drop(stdout);
-    match written {
-        // A reader that stops early (`| head`) is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(err) => return Err(miette::miette!("cannot write the report: {err}")),
-        Ok(()) => {}
-    }
+    finish_output(written)?;
 
     if !errors.is_empty() {
         let color = settings.color && std::io::stderr().is_terminal();
@@ -172,6 +163,135 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     })
 }
 
+/// The files a command works on: each file PATH as given, each directory PATH walked, or with
+/// no PATH the discovered policies. The second value is the directory where discovery found
+/// none.
+fn policy_files(
+    paths: &[PathBuf],
+    settings: &Settings,
+    cwd: &Path,
+) -> Result<(Vec<PathBuf>, Option<PathBuf>), miette::Report> {
+    let mut files = Vec::new();
+    if paths.is_empty() {
+        let root = discover::repository_root(cwd);
+        files = discover::discover(&root, &settings.pack.file_names)
+            .into_iter()
+            .map(|path| discover::display_path(&path, cwd))
+            .collect();
+        let missing = files.is_empty().then(|| discover::display_path(&root, cwd));
+        return Ok((files, missing));
+    }
+    for path in paths {
+        if path.is_dir() {
+            let found = discover::walk(path, &settings.pack.file_names).map_err(|err| {
+                miette::miette!("cannot walk the directory {}: {err}", path.display())
+            })?;
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok((files, None))
+}
+
+/// `deadlines`: every dated obligation of the policies, soonest first; exit 1 when one is
+/// overdue.
+fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> {
+    let settings = Settings::resolve(&cli.global, FailOn::Error)?;
+    if matches!(settings.format, Format::Concise) {
+        return Err(miette::miette!(
+            help = "use --format human, json, markdown or ics",
+            "`deadlines` has no concise format"
+        ));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
+    let (files, missing) = policy_files(&args.paths, &settings, &cwd)?;
+    if let Some(dir) = missing {
+        return Err(miette::miette!(
+            help = "pass the policy's PATH, e.g. `policy-lint deadlines SECURITY.md`",
+            "no policy file found in {}: no SECURITY.md in the repository root, .github/ or docs/",
+            if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            }
+            .display()
+        ));
+    }
+    let root = discover::repository_root(&cwd);
+    let window = i64::from(settings.pack.rotation.warning_window_days);
+    let until = match &args.within {
+        Some(within) => Some(within.frequency.due(settings.today).ok_or_else(|| {
+            miette::miette!(
+                "--within {} reaches past the end of the calendar",
+                within.text
+            )
+        })?),
+        None => None,
+    };
+    let per_file: Vec<Result<Vec<Deadline>, miette::Report>> = files
+        .par_iter()
+        .map(|path| {
+            let source = write::read_source(path)?;
+            let doc = Document::parse(&source);
+            let policy = Policy::new(&doc, &settings.pack);
+            let repo_path = repository_path(path, &root);
+            Ok(schedule::obligations(&policy)
+                .iter()
+                .filter(|o| until.is_none_or(|until| o.due <= until))
+                .map(|o| Deadline::new(o, &source, &repo_path, settings.today, window))
+                .collect())
+        })
+        .collect();
+    let mut report = DeadlineReport {
+        today: settings.today,
+        within: args.within.as_ref().map(|w| w.text.clone()),
+        files: files.len(),
+        deadlines: Vec::new(),
+    };
+    for result in per_file {
+        report.deadlines.extend(result?);
+    }
+    // Files come in order, each soonest first; a stable sort keeps file order on equal dates.
+    report.deadlines.sort_by_key(|d| d.due);
+    let mut stdout = std::io::stdout().lock();
+    let written = match settings.format {
+        Format::Json => render::deadlines::json(&report, &mut stdout),
+        Format::Markdown => render::deadlines::markdown(&report, &mut stdout),
+        Format::Ics => render::ics::render(&report, &mut stdout),
+        _ => render::deadlines::human(&report, settings.quiet, &mut stdout),
+    };
+    finish_output(written.and_then(|()| stdout.flush()))?;
+    Ok(if report.count(Status::Overdue) > 0 {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+/// `path` relative to the repository root with forward slashes, as links and calendar UIDs
+/// need it; the path as given when it lies outside.
+fn repository_path(path: &Path, root: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let relative = absolute.strip_prefix(&root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A reader that stops early (`| head`) is not an error; any other write error is.
+fn finish_output(written: std::io::Result<()>) -> Result<(), miette::Report> {
+    match written {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(miette::miette!("cannot write the report: {err}")),
+        Ok(()) => Ok(()),
+    }
+}
+
 /// `--diff`: the unified diff `--fix` would make to each file; exit 1 when there is one.
 fn print_diffs(
     files: &[PathBuf],
@@ -181,7 +301,7 @@ fn print_diffs(
     let results: Vec<Result<(PathBuf, String, String), miette::Report>> = files
         .par_iter()
         .map(|path| {
-            let source = read_source(path)?;
+            let source = write::read_source(path)?;
             let lint = |text: &str| {
                 crate::lint(
                     &SourceFile::new(path, text.to_string()),
@@ -226,18 +346,6 @@ fn print_diffs(
     })
 }
 
-/// Reads a file as UTF-8; anything else is an error that names the file.
-fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
-    let bytes = std::fs::read(path).map_err(|err| {
-        miette::miette!(
-            help = "check the path; a file PATH is linted as given",
-            "cannot read {}: {err}",
-            path.display()
-        )
-    })?;
-    SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))
-}
-
 /// Which fixes `check` applies.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FixMode {
@@ -260,7 +368,7 @@ fn lint_file(
     settings: &Settings,
     mode: FixMode,
 ) -> Result<FileReport, miette::Report> {
-    let source = read_source(path)?;
+    let source = write::read_source(path)?;
     let lint = |text: &str| {
         let source = SourceFile::new(path, text.to_string());
         crate::lint(&source, &settings.pack, settings.today)
@@ -291,19 +399,6 @@ fn lint_file(
         diagnostics,
         fixed: fixed.applied,
     })
-}
-
-/// An encoding error naming the file, the byte and its line, with the bytes around it shown.
-fn encoding_error(err: &EncodingError) -> miette::Report {
-    let line = err.line;
-    miette::miette!(
-        code = "policy_lint::encoding",
-        help = "policy-lint reads UTF-8 only; convert the file, e.g. \
-                `iconv -f latin1 -t utf-8 FILE > FILE.utf8 && mv FILE.utf8 FILE`",
-        "{} is not valid UTF-8: byte {} (line {line}) is not part of a UTF-8 character",
-        err.path.display(),
-        err.offset,
-    )
 }
 
 fn missing_policy_report(root: &Path, settings: &Settings) -> FileReport {
@@ -424,17 +519,21 @@ fn record(
 ) -> Result<u8, miette::Report> {
     let settings = Settings::resolve(&cli.global, FailOn::Error)?;
     let path = policy_file(file, &settings)?;
-    let source = read_source(&path)?;
+    let source = write::read_source(&path)?;
     let (update, next_step) = compute(&source, &settings)?;
-    let mut edits: Vec<&fix::Edit> = update.edits.iter().collect();
-    edits.sort_by_key(|e| e.span);
-    let text = fix::apply(&source.text, &edits);
-    if text != source.text {
-        write::replace(&path, source.text.as_bytes(), &text)?;
-    }
+    let text = write::record(&source, &update.edits)?;
     if settings.quiet {
         return Ok(0);
     }
+    let after = SourceFile::new(&path, text.clone());
+    let doc = Document::parse(&after);
+    let policy = Policy::new(&doc, &settings.pack);
+    let window = i64::from(settings.pack.rotation.warning_window_days);
+    let next_due: Vec<Deadline> = schedule::obligations(&policy)
+        .iter()
+        .filter(|o| update.follow.contains(&o.key()))
+        .map(|o| Deadline::new(o, &after, "", settings.today, window))
+        .collect();
     let shown = path.display().to_string();
     if settings.format == Format::Json {
         let json = serde_json::json!({
@@ -443,6 +542,9 @@ fn record(
             "today": iso(settings.today),
             "path": shown,
             "changes": update.changes,
+            "next_due": next_due.iter().map(|d| serde_json::json!({
+                "what": d.title, "due": iso(d.due),
+            })).collect::<Vec<_>>(),
         });
         println!("{json:#}");
         return Ok(0);
@@ -454,6 +556,15 @@ fn record(
     }
     for change in &update.changes {
         println!("  {change}");
+    }
+    for d in &next_due {
+        println!(
+            "Next due: {} on {} ({}, {})",
+            d.title,
+            iso(d.due),
+            d.frequency,
+            d.when()
+        );
     }
     if let Some(next_step) = next_step.filter(|_| text != source.text) {
         println!("Next: commit the change and tag it: {next_step}");

@@ -9,6 +9,7 @@ use crate::document::{Cell, Document, Row, normalize_title};
 use crate::fix::Edit;
 use crate::pack::Pack;
 use crate::policy::{FieldKind, KindTable, Policy, TableKind};
+use crate::schedule::{self, ObligationKind};
 use crate::source::{SourceFile, Span};
 
 /// The edits a command makes, and one line per change for the person who ran it.
@@ -16,6 +17,8 @@ use crate::source::{SourceFile, Span};
 pub struct Update {
     pub edits: Vec<Edit>,
     pub changes: Vec<String>,
+    /// The keys ([`schedule::key`]) of the obligations whose next due date the command moved.
+    pub follow: Vec<String>,
 }
 
 impl Update {
@@ -122,6 +125,9 @@ pub fn rotate(
             iso(date),
             format!("{secret}: {}", table.title("last-rotated")),
         );
+        update
+            .follow
+            .push(schedule::key(ObligationKind::Rotation, secret));
         let frequency = table
             .cell(row, "frequency")
             .and_then(|c| Frequency::parse(&c.text));
@@ -158,6 +164,9 @@ pub fn review(
         ));
     };
     let mut update = Update::default();
+    update
+        .follow
+        .push(schedule::key(ObligationKind::Review, schedule::REVIEW_NAME));
     let span = start.date_span();
     update.set(span, doc.text(span), iso(date), start.field.label.clone());
     if start.kind == FieldKind::LastReviewed {

@@ -1,9 +1,49 @@
-//! Atomic, byte-preserving file replacement.
+//! Reading a policy, and writing it back atomically, changing no byte that no edit touches.
 
 use std::io::Write;
 use std::path::Path;
 
 use atomic_write_file::AtomicWriteFile;
+
+use crate::fix::{self, Edit};
+use crate::source::{EncodingError, SourceFile};
+
+/// Reads a file as UTF-8; anything else is an error that names the file.
+pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        miette::miette!(
+            help = "check the path; a file PATH is linted as given",
+            "cannot read {}: {err}",
+            path.display()
+        )
+    })?;
+    SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))
+}
+
+/// An encoding error naming the file, the byte and its line, with the bytes around it shown.
+fn encoding_error(err: &EncodingError) -> miette::Report {
+    let line = err.line;
+    miette::miette!(
+        code = "policy_lint::encoding",
+        help = "policy-lint reads UTF-8 only; convert the file, e.g. \
+                `iconv -f latin1 -t utf-8 FILE > FILE.utf8 && mv FILE.utf8 FILE`",
+        "{} is not valid UTF-8: byte {} (line {line}) is not part of a UTF-8 character",
+        err.path.display(),
+        err.offset,
+    )
+}
+
+/// The read-modify-write of the recording commands: applies `edits` to the policy as read
+/// (keeping aligned tables aligned) and writes the result when it differs. Returns the text.
+pub fn record(source: &SourceFile, edits: &[Edit]) -> Result<String, miette::Report> {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| e.span);
+    let text = fix::apply(&source.text, &edits);
+    if text != source.text {
+        replace(source.path(), source.text.as_bytes(), &text)?;
+    }
+    Ok(text)
+}
 
 /// Replaces the file at `path` with `text`, atomically, keeping its permissions. A symlink is
 /// resolved and its target written. `original` is the content the new text was derived from:

@@ -1,7 +1,9 @@
 //! Output formats, one file each: the only code that prints findings.
 
 mod concise;
+pub mod deadlines;
 mod human;
+pub mod ics;
 mod json;
 
 use std::io::{self, Write};
@@ -77,6 +79,9 @@ pub fn render(
         Format::Human => human::render(report, options, out),
         Format::Concise => concise::render(report, options, out),
         Format::Json => json::render(report, out),
+        Format::Markdown | Format::Ics => Err(io::Error::other(
+            "the markdown and ics formats are for `policy-lint deadlines`",
+        )),
     }
 }
 

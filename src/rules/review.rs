@@ -9,6 +9,7 @@ use crate::document::Document;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::policy::{FieldKind, TableKind};
 use crate::rule::{Context, Rule, RuleMeta};
+use crate::schedule::{self, Basis, Status};
 use crate::source::Span;
 
 declare_rule! {
@@ -110,50 +111,36 @@ impl Rule for ReviewOverdue {
             cadence.frequency.describe(),
             cadence.source
         );
-        if let Some(next) = ctx.policy.field(FieldKind::NextReview) {
-            let Some(due) = next.date() else { return };
-            if due < ctx.today {
-                out.push(Diagnostic {
-                    rule: Self::META.name,
-                    severity: Self::META.default_severity,
-                    span: next.date_span(),
-                    message: format!(
-                        "`{}` was {}: the review is {} overdue",
-                        next.field.label,
-                        iso(due),
-                        dates::days_text(dates::days_between(due, ctx.today))
-                    ),
-                    help: Some(help),
-                    fix: None,
-                });
-            }
-            return;
-        }
-        let Some(start) = ctx.policy.review_start() else {
+        let Some(review) = schedule::review(ctx.policy) else {
             return;
         };
-        let Some(last) = start.date() else { return };
-        let Some(due) = cadence.frequency.due(last) else {
+        if review.status(ctx.today, 0) != Status::Overdue {
             return;
-        };
-        if due < ctx.today {
-            out.push(Diagnostic {
-                rule: Self::META.name,
-                severity: Self::META.default_severity,
-                span: start.date_span(),
-                message: format!(
-                    "`{}` is {}; reviewed {} (from {}) means a review was due {} ({} ago)",
-                    start.field.label,
-                    iso(last),
-                    cadence.frequency.describe(),
-                    cadence.source,
-                    iso(due),
-                    dates::days_text(dates::days_between(due, ctx.today))
-                ),
-                help: Some(help),
-                fix: None,
-            });
         }
+        let late = dates::days_text(-review.days_left(ctx.today));
+        let message = match (review.basis, review.last) {
+            (Basis::Stated, _) | (Basis::Cadence, None) => format!(
+                "`{}` was {}: the review is {late} overdue",
+                review.label,
+                iso(review.due)
+            ),
+            (Basis::Cadence, Some(last)) => format!(
+                "`{}` is {}; reviewed {} (from {}) means a review was due {} ({late} ago)",
+                review.label,
+                iso(last),
+                cadence.frequency.describe(),
+                cadence.source,
+                iso(review.due)
+            ),
+        };
+        out.push(Diagnostic {
+            rule: Self::META.name,
+            severity: Self::META.default_severity,
+            span: review.span,
+            message,
+            help: Some(help),
+            fix: None,
+        });
     }
 }
 

@@ -1,14 +1,11 @@
 //! The rotation schedule: is each secret rotated as often as the table promises?
 
-use chrono::NaiveDate;
-
-use crate::dates::{self, Frequency, iso};
+use crate::dates::{self, iso};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Row};
-use crate::policy::{KindTable, TableKind};
+use crate::document::Document;
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::source::Span;
+use crate::schedule::{self, Status};
 
 declare_rule! {
     /// ## What it does
@@ -74,79 +71,30 @@ declare_rule! {
     pub UnknownFrequency("unknown-frequency", Error, None, "a rotation frequency cannot be understood")
 }
 
-/// One row of a rotation table, read.
-struct Rotation<'r> {
-    name: &'r str,
-    frequency_cell: Span,
-    frequency_text: &'r str,
-    frequency: Option<Frequency>,
-    /// The last-rotated date and its span, when it parsed.
-    last: Option<(NaiveDate, Span)>,
-}
-
-fn rotations<'r>(table: &'r KindTable<'_>) -> impl Iterator<Item = Rotation<'r>> + 'r {
-    table.table.rows.iter().filter_map(move |row: &'r Row| {
-        let frequency = table.cell(row, "frequency")?;
-        if frequency.text.is_empty() {
-            return None;
-        }
-        let name = table.cell(row, "secret").map_or("", |c| c.text.as_str());
-        let last = table.cell(row, "last-rotated").and_then(|cell| {
-            let parsed = dates::find_date(&cell.text).ok()?;
-            let span = Span::new(
-                cell.content.start + parsed.start,
-                cell.content.start + parsed.end,
-            );
-            Some((parsed.date, span))
-        });
-        Some(Rotation {
-            name,
-            frequency_cell: frequency.content,
-            frequency_text: &frequency.text,
-            frequency: Frequency::parse(&frequency.text),
-            last,
-        })
-    })
-}
-
-impl Rotation<'_> {
-    /// The last rotation, its date's span, the frequency and the due date, when all are known.
-    fn schedule(&self) -> Option<(NaiveDate, Span, Frequency, NaiveDate)> {
-        let (frequency, (last, span)) = (self.frequency?, self.last?);
-        Some((last, span, frequency, frequency.due(last)?))
-    }
-}
-
-fn all_rotations<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = Rotation<'c>> + 'c {
-    ctx.policy
-        .tables_of(TableKind::Rotation)
-        .flat_map(rotations)
-}
-
 impl Rule for RotationOverdue {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
 
     fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for rotation in all_rotations(ctx) {
-            let Some((last, span, frequency, due)) = rotation.schedule() else {
+        for rotation in schedule::rotations(ctx.policy) {
+            let (Some(due), Some((last, _))) = (rotation.obligation(), rotation.last) else {
                 continue;
             };
-            if due >= ctx.today {
+            if due.status(ctx.today, 0) != Status::Overdue {
                 continue;
             }
             let name = rotation.name;
             out.push(Diagnostic {
                 rule: Self::META.name,
                 severity: Self::META.default_severity,
-                span,
+                span: due.span,
                 message: format!(
                     "`{name}` was last rotated {}; {} means it was due {} ({} ago)",
                     iso(last),
-                    frequency.describe(),
-                    iso(due),
-                    dates::days_text(dates::days_between(due, ctx.today))
+                    due.frequency.describe(),
+                    iso(due.due),
+                    dates::days_text(-due.days_left(ctx.today))
                 ),
                 help: Some(format!(
                     "rotate it, then run `policy-lint rotate \"{name}\"`"
@@ -164,14 +112,14 @@ impl Rule for RotationDueSoon {
 
     fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let window = i64::from(ctx.pack.rotation.warning_window_days);
-        for rotation in all_rotations(ctx) {
-            let Some((last, span, frequency, due)) = rotation.schedule() else {
+        for rotation in schedule::rotations(ctx.policy) {
+            let (Some(due), Some((last, _))) = (rotation.obligation(), rotation.last) else {
                 continue;
             };
-            let left = dates::days_between(ctx.today, due);
-            if !(0..=window).contains(&left) {
+            if due.status(ctx.today, window) != Status::DueSoon {
                 continue;
             }
+            let left = due.days_left(ctx.today);
             let when = if left == 0 {
                 "today".to_string()
             } else {
@@ -181,12 +129,12 @@ impl Rule for RotationDueSoon {
             out.push(Diagnostic {
                 rule: Self::META.name,
                 severity: Self::META.default_severity,
-                span,
+                span: due.span,
                 message: format!(
                     "`{name}` was last rotated {}; {} means it is due {} ({when})",
                     iso(last),
-                    frequency.describe(),
-                    iso(due)
+                    due.frequency.describe(),
+                    iso(due.due)
                 ),
                 help: Some(format!(
                     "plan the rotation; afterwards run `policy-lint rotate \"{name}\"`"
@@ -203,7 +151,7 @@ impl Rule for UnknownFrequency {
     }
 
     fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for rotation in all_rotations(ctx) {
+        for rotation in schedule::rotations(ctx.policy) {
             let message = match (rotation.frequency, rotation.last) {
                 (None, _) => format!(
                     "`{}` is not a rotation frequency (`{}`)",

@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod deadlines;
 mod differential;
 mod fixes;
 mod invariants;
