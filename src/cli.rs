@@ -78,7 +78,8 @@ pub enum Command {
     /// Lint policy documents (the default command): `policy-lint check SECURITY.md`
     #[command(after_help = examples!())]
     Check(CheckArgs),
-    /// List every rule with its default severity and whether it can fix what it finds
+    /// List every rule with its default severity and whether it can fix what it finds,
+    /// e.g. `policy-lint rules --format json`
     Rules,
     /// Explain one rule: what it finds, why, an example and its fix safety,
     /// e.g. `policy-lint rule missing-contact`
@@ -102,6 +103,38 @@ pub enum Command {
     /// e.g. `policy-lint deadlines --within 30d`
     #[command(after_help = DEADLINES_HELP)]
     Deadlines(DeadlinesArgs),
+    /// Write a starter SECURITY.md (reporting, supported versions, a rotation table, an
+    /// incident log, review dates) and a commented .policy-lint.yml, e.g. `policy-lint init`
+    Init(InitArgs),
+    /// Print a shell completion script, e.g.
+    /// `policy-lint completions bash > /etc/bash_completion.d/policy-lint`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `policy-lint man > /usr/local/share/man/man1/policy-lint.1`
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite SECURITY.md and .policy-lint.yml when they exist
+    #[arg(long)]
+    pub force: bool,
+
+    /// The directory to write them in [default: the repository root]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Where a report goes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write the report to FILE instead of standard output, which then shows only the
+    /// summary, e.g. `--format sarif --output-file policy-lint.sarif`
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }
 
 const DEADLINES_HELP: &str = "\
@@ -127,6 +160,9 @@ pub struct DeadlinesArgs {
     /// frequency the pack understands, e.g. `--within 30d`, `--within 2w`, `--within P1M`
     #[arg(long, value_name = "DURATION", value_parser = parse_within)]
     pub within: Option<Within>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// A `--within` duration, as written and as read.
@@ -218,9 +254,9 @@ pub struct IncidentAddArgs {
 #[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
 pub struct CheckArgs {
     /// Files or directories to lint. A file is taken as it is; a directory is walked
-    /// (respecting .gitignore) for the pack's file names. With no PATH, the policy is
-    /// discovered: SECURITY.md or SECURITY.markdown (any case) in the repository root,
-    /// .github/ or docs/. E.g. `policy-lint SECURITY.md docs/`
+    /// (respecting .gitignore) for the pack's file names; `-` reads standard input. With no
+    /// PATH, the policy is discovered: SECURITY.md or SECURITY.markdown (any case) in the
+    /// repository root, .github/ or docs/. E.g. `policy-lint SECURITY.md docs/`
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -242,6 +278,23 @@ pub struct CheckArgs {
     /// e.g. `policy-lint --fix --unsafe-fixes`
     #[arg(long, requires = "fixing")]
     pub unsafe_fixes: bool,
+
+    /// Print how many findings each rule made instead of the findings,
+    /// e.g. `policy-lint --statistics docs/`
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// The path to show, and to find the configuration from, for the text read from
+    /// standard input (PATH `-`), e.g. `policy-lint - --stdin-filename SECURITY.md`
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Walk into what .gitignore and other ignore files hide, e.g. `policy-lint --no-ignore .`
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -252,6 +305,11 @@ pub enum Format {
     Concise,
     /// One JSON document with every file, finding and a summary
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations (workflow commands); a findings table goes to the step
+    /// summary when GITHUB_STEP_SUMMARY is set
+    Github,
     /// `deadlines` only: a Markdown table for a step summary or an issue
     Markdown,
     /// `deadlines` only: an iCalendar (RFC 5545) feed
@@ -281,6 +339,9 @@ const SUBCOMMANDS: &[&str] = &[
     "review",
     "incident",
     "deadlines",
+    "init",
+    "completions",
+    "man",
     "help",
 ];
 /// Global flags that take a value, so that the value is not mistaken for a command.

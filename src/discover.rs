@@ -35,11 +35,16 @@ pub fn discover(root: &Path, file_names: &[String]) -> Vec<PathBuf> {
     found
 }
 
-/// Every file under `dir` (respecting .gitignore, hidden directories such as `.github`
-/// included, `.git` excluded) whose name matches `file_names` case-insensitively.
-pub fn walk(dir: &Path, file_names: &[String]) -> Result<Vec<PathBuf>, ignore::Error> {
+/// Every file under `dir` (respecting .gitignore unless `no_ignore`, hidden directories such
+/// as `.github` included, `.git` excluded) whose name matches `file_names` case-insensitively.
+pub fn walk(
+    dir: &Path,
+    file_names: &[String],
+    no_ignore: bool,
+) -> Result<Vec<PathBuf>, ignore::Error> {
     let mut found = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(!no_ignore)
         .hidden(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build();
@@ -62,4 +67,17 @@ fn is_policy_name(name: &str, file_names: &[String]) -> bool {
 /// `path` relative to `base` when it lies below it, for display.
 pub fn display_path(path: &Path, base: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+/// `path` relative to the repository root with forward slashes, as links and calendar UIDs
+/// need it; the path as given when it lies outside.
+pub fn repository_path(path: &Path, root: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let relative = absolute.strip_prefix(&root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

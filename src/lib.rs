@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod cli;
+mod cmd;
 pub mod dates;
 pub mod diagnostic;
 pub mod discover;
@@ -19,6 +20,7 @@ mod run;
 pub mod schedule;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod update;
 pub mod write;
 
@@ -29,7 +31,9 @@ use crate::document::Document;
 use crate::pack::Pack;
 use crate::policy::Policy;
 use crate::rule::Context;
+use crate::rules::UnusedSuppression;
 use crate::source::SourceFile;
+use crate::suppress::Suppressions;
 
 pub use run::run;
 
@@ -51,12 +55,25 @@ pub fn lint(source: &SourceFile, pack: &Pack, today: NaiveDate) -> Vec<Diagnosti
         }
         let first = out.len();
         rule.check(&doc, &ctx, &mut out);
-        if let Some(severity) = pack.severity(name) {
-            for diagnostic in &mut out[first..] {
-                diagnostic.severity = severity;
-            }
-        }
+        set_severity(pack, name, &mut out[first..]);
+    }
+    let mut suppressions = Suppressions::parse(&doc);
+    out.retain(|d| !suppressions.suppresses(d, &doc));
+    let name = UnusedSuppression::META.name;
+    if pack.enabled(name) {
+        let first = out.len();
+        out.extend(suppressions.unused(&doc, &rules::names()));
+        set_severity(pack, name, &mut out[first..]);
     }
     out.sort_by(|a, b| (a.span, a.rule).cmp(&(b.span, b.rule)));
     out
+}
+
+/// The severity the pack sets for `rule`, when it sets one.
+fn set_severity(pack: &Pack, rule: &str, findings: &mut [Diagnostic]) {
+    if let Some(severity) = pack.severity(rule) {
+        for diagnostic in findings {
+            diagnostic.severity = severity;
+        }
+    }
 }

@@ -163,6 +163,9 @@ pub struct ContactSpec {
     pub channel_url: Regex,
     /// URLs matching this are public (an issue tracker) and never a private channel.
     pub public_url: Regex,
+    /// Prose that names GitHub's private vulnerability reporting ("use the *Report a
+    /// vulnerability* button on the Security tab"): a private channel without a link.
+    pub private_reporting: Option<Regex>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +175,7 @@ struct RawContactSpec {
     ignore_domains: Vec<String>,
     channel_url: Spanned<String>,
     public_url: Spanned<String>,
+    private_reporting: Option<Spanned<String>>,
 }
 
 /// A named regular expression.
@@ -406,6 +410,11 @@ impl Loader {
             Some(c) => Some(ContactSpec {
                 channel_url: regex("channel-url", &c.channel_url)?,
                 public_url: regex("public-url", &c.public_url)?,
+                private_reporting: c
+                    .private_reporting
+                    .as_ref()
+                    .map(|r| regex("private-reporting", r))
+                    .transpose()?,
                 section: c.section,
                 ignore_domains: c.ignore_domains,
             }),

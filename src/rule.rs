@@ -28,6 +28,19 @@ pub struct RuleMeta {
     pub fix: FixAvailability,
 }
 
+impl RuleMeta {
+    /// The doc comment as Markdown, without the space that starts each line.
+    pub fn docs_markdown(&self) -> String {
+        self.docs
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
 /// What every rule gets besides the document: the date of the run, the resolved pack and the
 /// pack's view of the document.
 /// Rules never read the clock.

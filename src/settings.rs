@@ -1,6 +1,7 @@
 //! Raw flags, the configuration file, the packs and the date, resolved once per run.
 
 use std::io::IsTerminal;
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -24,7 +25,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn resolve(global: &GlobalArgs, fail_on: FailOn) -> Result<Settings, miette::Report> {
+    /// Resolves the flags; the configuration is looked for from `near` (a directory), else
+    /// from the working directory, up to the repository root.
+    pub fn resolve(
+        global: &GlobalArgs,
+        fail_on: FailOn,
+        near: Option<&Path>,
+    ) -> Result<Settings, miette::Report> {
         let config = if global.no_config {
             None
         } else if let Some(path) = &global.config {
@@ -32,7 +39,7 @@ impl Settings {
         } else {
             let cwd = std::env::current_dir()
                 .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
-            Pack::find_config(&cwd)
+            Pack::find_config(&near.map_or(cwd.clone(), |dir| cwd.join(dir)))
         };
         let pack = match &config {
             Some(path) => Pack::load(path)?,

@@ -21,7 +21,7 @@ pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
 }
 
 /// An encoding error naming the file, the byte and its line, with the bytes around it shown.
-fn encoding_error(err: &EncodingError) -> miette::Report {
+pub fn encoding_error(err: &EncodingError) -> miette::Report {
     let line = err.line;
     miette::miette!(
         code = "policy_lint::encoding",

@@ -87,7 +87,7 @@ impl DeadlineReport {
         self.deadlines.iter().filter(|d| d.status == status).count()
     }
 
-    fn summary_line(&self) -> String {
+    pub fn summary_line(&self) -> String {
         let within = self
             .within
             .as_ref()

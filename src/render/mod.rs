@@ -2,9 +2,12 @@
 
 mod concise;
 pub mod deadlines;
+pub mod github;
 mod human;
 pub mod ics;
 mod json;
+mod sarif;
+mod statistics;
 
 use std::io::{self, Write};
 
@@ -24,6 +27,8 @@ pub struct Report {
 
 pub struct FileReport {
     pub source: SourceFile,
+    /// The path relative to the repository root, with forward slashes (SARIF, annotations).
+    pub repo_path: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Fixes `--fix` applied to this file.
     pub fixed: usize,
@@ -66,6 +71,8 @@ impl Report {
 pub struct RenderOptions {
     pub color: bool,
     pub quiet: bool,
+    /// A count per rule instead of the findings.
+    pub statistics: bool,
 }
 
 /// Prints `report` to `out` in `format`.
@@ -75,8 +82,13 @@ pub fn render(
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    if options.statistics {
+        return statistics::render(format, report, options, out);
+    }
     match format {
         Format::Human => human::render(report, options, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
         Format::Concise => concise::render(report, options, out),
         Format::Json => json::render(report, out),
         Format::Markdown | Format::Ics => Err(io::Error::other(
@@ -95,7 +107,7 @@ fn plural(count: usize, noun: &str) -> String {
 }
 
 /// The closing line of the text formats.
-fn summary_line(summary: Summary) -> String {
+pub fn summary_line(summary: Summary) -> String {
     let files = plural(summary.files, "file");
     let fixed = match summary.fixed {
         0 => String::new(),
@@ -109,4 +121,22 @@ fn summary_line(summary: Summary) -> String {
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning")
     )
+}
+
+/// FNV-1a, 64 bits: a hash for fingerprints and UIDs that never changes between releases or
+/// platforms, unlike std's hasher.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_hash_is_fnv1a() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(super::fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
 }

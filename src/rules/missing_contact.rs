@@ -12,7 +12,9 @@ declare_rule! {
     /// `channel-url` pattern (a GitHub advisory form, a bug-bounty platform, a security page)
     /// rather than a reference link. Addresses on the pack's example domains (`example.com`),
     /// links to a public issue tracker (`…/issues`), and anything in code blocks or HTML
-    /// comments do not count.
+    /// comments do not count. GitHub's private vulnerability reporting named in words ("use
+    /// the *Report a vulnerability* button on the Security tab", "open a GitHub Security
+    /// Advisory") counts as a channel: the pack's `private-reporting` pattern.
     ///
     /// ## Why is this bad?
     /// A policy that asks for private reports but names no private channel leaves reporters
@@ -67,6 +69,11 @@ impl Rule for MissingContact {
             }
         };
         if doc.contacts.iter().any(is_channel) {
+            return;
+        }
+        if let Some(words) = &spec.private_reporting
+            && doc.prose_matches(words).next().is_some()
+        {
             return;
         }
         let reporting = aliases.and_then(|aliases| doc.find_section(aliases));

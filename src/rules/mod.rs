@@ -14,11 +14,13 @@ mod placeholder_text;
 mod review;
 mod rotation;
 mod table_shape;
+mod unused_suppression;
 mod versions;
 
 use crate::rule::{Rule, RuleMeta};
 
 pub use missing_policy::MissingPolicy;
+pub use unused_suppression::UnusedSuppression;
 
 /// Rules that check one document.
 pub static RULES: &[&dyn Rule] = &[
@@ -46,12 +48,13 @@ pub static RULES: &[&dyn Rule] = &[
     &versions::NoSupportedVersion,
 ];
 
-/// Every rule's metadata, document rules first, then rules about the set of files.
+/// Every rule's metadata: the document rules, then the rules the engine reports itself (about
+/// suppression comments, about the set of files).
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES
         .iter()
         .map(|rule| rule.meta())
-        .chain([&MissingPolicy::META])
+        .chain([&UnusedSuppression::META, &MissingPolicy::META])
 }
 
 pub fn names() -> Vec<&'static str> {

@@ -415,7 +415,11 @@ fn every_corpus_document_exits_0_or_1_except_the_latin1_one() {
 #[test]
 fn the_readme_configuration_example_loads() {
     let readme = std::fs::read_to_string(crate::repo().join("README.md")).expect("README");
-    let start = readme.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let section = readme
+        .find("## Configuration")
+        .expect("a configuration section");
+    let start =
+        section + readme[section..].find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
     let end = start + readme[start..].find("```").expect("closed block");
     let dir = temp_repo();
     write(dir.path(), "SECURITY.md", CLEAN);

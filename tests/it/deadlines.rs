@@ -295,13 +295,18 @@ fn review_says_when_the_next_review_is_due() {
 }
 
 /// One source of truth: the overdue obligations are exactly what rotation-overdue and
-/// review-overdue report, and the ones due soon what rotation-due-soon reports.
+/// review-overdue report, and the ones due soon what rotation-due-soon reports (in documents
+/// without suppression comments).
 #[test]
 fn deadlines_and_the_date_rules_agree_on_every_document() {
     let pack = Pack::builtin().expect("built-in pack");
     let today = crate::today();
     let window = i64::from(pack.rotation.warning_window_days);
     for source in crate::fixtures().into_iter().chain(crate::corpus()) {
+        // A suppression silences a finding, not the schedule: `deadlines` still lists it.
+        if source.text.contains("policy-lint-disable") {
+            continue;
+        }
         let diagnostics = policy_lint::lint(&source, &pack, today);
         let doc = policy_lint::document::Document::parse(&source);
         let policy = Policy::new(&doc, &pack);

@@ -1,5 +1,6 @@
 //! The one integration-test binary.
 
+mod ci;
 mod cli;
 mod corpus;
 mod deadlines;
@@ -110,6 +111,7 @@ pub fn render_human(source: SourceFile, only: Option<&str>) -> String {
     let report = Report {
         today: today(),
         files: vec![FileReport {
+            repo_path: source.path().display().to_string(),
             source,
             diagnostics,
             fixed: 0,
@@ -119,6 +121,7 @@ pub fn render_human(source: SourceFile, only: Option<&str>) -> String {
     let options = RenderOptions {
         color: false,
         quiet: false,
+        statistics: false,
     };
     render::render(policy_lint::cli::Format::Human, &report, options, &mut out).expect("render");
     String::from_utf8(out).expect("UTF-8 output")

@@ -1,0 +1,101 @@
+//! `deadlines`: every dated obligation of the policies, soonest first; exit 1 when one is
+//! overdue.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::{EXIT_FINDINGS, Searched, emit, inputs};
+use crate::cli::{Cli, DeadlinesArgs, FailOn, Format};
+use crate::discover;
+use crate::document::Document;
+use crate::policy::Policy;
+use crate::render::{
+    self,
+    deadlines::{Deadline, DeadlineReport},
+};
+use crate::schedule::{self, Status};
+use crate::settings::Settings;
+
+pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> {
+    let settings = Settings::resolve(&cli.global, FailOn::Error, None)?;
+    if matches!(
+        settings.format,
+        Format::Concise | Format::Sarif | Format::Github
+    ) {
+        return Err(miette::miette!(
+            help = "use --format human, json, markdown or ics",
+            "`deadlines` has no {:?} format",
+            settings.format
+        ));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
+    let found = inputs(&args.paths, &settings, &cwd, None, false)?;
+    if let Some(searched) = found.without_policy.first() {
+        let (Searched::Discovery(dir) | Searched::Walk(dir)) = searched;
+        return Err(miette::miette!(
+            help = "pass the policy's PATH, e.g. `policy-lint deadlines SECURITY.md`",
+            "no policy file found in {}",
+            if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }
+            .display()
+        ));
+    }
+    let root = discover::repository_root(&cwd);
+    let window = i64::from(settings.pack.rotation.warning_window_days);
+    let until = match &args.within {
+        Some(within) => Some(within.frequency.due(settings.today).ok_or_else(|| {
+            miette::miette!(
+                "--within {} reaches past the end of the calendar",
+                within.text
+            )
+        })?),
+        None => None,
+    };
+    let per_file: Vec<Result<Vec<Deadline>, miette::Report>> = found
+        .inputs
+        .par_iter()
+        .map(|input| {
+            let source = input.read()?;
+            let doc = Document::parse(&source);
+            let policy = Policy::new(&doc, &settings.pack);
+            let repo_path = discover::repository_path(input.path(), &root);
+            Ok(schedule::obligations(&policy)
+                .iter()
+                .filter(|o| until.is_none_or(|until| o.due <= until))
+                .map(|o| Deadline::new(o, &source, &repo_path, settings.today, window))
+                .collect())
+        })
+        .collect();
+    let mut report = DeadlineReport {
+        today: settings.today,
+        within: args.within.as_ref().map(|w| w.text.clone()),
+        files: found.inputs.len(),
+        deadlines: Vec::new(),
+    };
+    for result in per_file {
+        report.deadlines.extend(result?);
+    }
+    // Files come in order, each soonest first; a stable sort keeps file order on equal dates.
+    report.deadlines.sort_by_key(|d| d.due);
+    let to_file = emit(args.output.output_file.as_deref(), |out| {
+        match settings.format {
+            Format::Json => render::deadlines::json(&report, out),
+            Format::Markdown => render::deadlines::markdown(&report, out),
+            Format::Ics => render::ics::render(&report, out),
+            _ => render::deadlines::human(&report, settings.quiet, out),
+        }
+    })?;
+    if to_file && !settings.quiet {
+        println!("{}", report.summary_line());
+    }
+    Ok(if report.count(Status::Overdue) > 0 {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}

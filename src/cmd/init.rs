@@ -1,0 +1,60 @@
+//! `init`: a starter SECURITY.md and a commented .policy-lint.yml.
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, FailOn, InitArgs};
+use crate::dates::iso;
+use crate::discover;
+use crate::settings::Settings;
+
+/// The starter policy: every section the default pack asks for, a rotation table, an
+/// incident log with its marker and review dates; one placeholder, the contact, to fill in.
+const POLICY: &str = include_str!("templates/SECURITY.md");
+/// The starter configuration, every option commented.
+const CONFIG: &str = include_str!("templates/policy-lint.yml");
+
+pub fn init(cli: &Cli, args: &InitArgs) -> Result<u8, miette::Report> {
+    let settings = Settings::resolve(&cli.global, FailOn::Error, None)?;
+    let cwd = std::env::current_dir()
+        .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
+    let dir = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => discover::display_path(&discover::repository_root(&cwd), &cwd),
+    };
+    // The template promises a quarterly review.
+    let next_review = settings
+        .today
+        .checked_add_months(chrono::Months::new(3))
+        .ok_or_else(|| miette::miette!("--today is too close to the end of the calendar"))?;
+    let policy = POLICY
+        .replace("{TODAY}", &iso(settings.today))
+        .replace("{NEXT_REVIEW}", &iso(next_review));
+    let files: [(PathBuf, &str); 2] = [
+        (dir.join("SECURITY.md"), &policy),
+        (dir.join(".policy-lint.yml"), CONFIG),
+    ];
+    if !args.force
+        && let Some((existing, _)) = files.iter().find(|(path, _)| path.exists())
+    {
+        return Err(miette::miette!(
+            help = "pass --force to overwrite it; nothing was written",
+            "{} already exists",
+            existing.display()
+        ));
+    }
+    for (path, text) in &files {
+        std::fs::write(path, text)
+            .map_err(|err| miette::miette!("cannot write {}: {err}", path.display()))?;
+        if !settings.quiet {
+            println!("Wrote {}", path.display());
+        }
+    }
+    if !settings.quiet {
+        println!(
+            "Next: fill in the security contact (`policy-lint` points at it), turn on private \
+             vulnerability reporting in the repository's Settings > Code security, and adapt \
+             the tables to your project."
+        );
+    }
+    Ok(0)
+}

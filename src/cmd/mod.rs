@@ -1,0 +1,161 @@
+//! One file per command; `run.rs` dispatches to them. Shared here: which files a command works
+//! on, where its report goes, and how errors are printed.
+
+mod check;
+mod deadlines;
+mod init;
+mod record;
+mod rules;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub use check::check;
+pub use deadlines::deadlines;
+pub use init::init;
+pub use record::record;
+pub use rules::{explain_rule, list_rules};
+
+use crate::discover;
+use crate::render;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+use crate::write;
+
+/// Exit code 1: findings at or above the failing severity (or an overdue deadline).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code 2: usage, configuration, I/O or encoding error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Prints an error as a graphical report on standard error.
+pub fn print_error(report: &miette::Report, color: bool) {
+    let mut text = String::new();
+    if render::graphical_handler(color)
+        .render_report(&mut text, report.as_ref())
+        .is_err()
+    {
+        text = format!("error: {report}");
+    }
+    eprintln!("{text}");
+}
+
+/// A document to lint: a file, or the text read from standard input (PATH `-`).
+pub enum Input {
+    File(PathBuf),
+    Stdin(SourceFile),
+}
+
+impl Input {
+    /// The path shown for it: the file's path, `--stdin-filename`, or `-`.
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File(path) => path,
+            Input::Stdin(source) => source.path(),
+        }
+    }
+
+    pub fn read(&self) -> Result<SourceFile, miette::Report> {
+        match self {
+            Input::File(path) => write::read_source(path),
+            Input::Stdin(source) => Ok(source.clone()),
+        }
+    }
+}
+
+/// The documents a command works on, and the directories in which a search found no policy.
+pub struct Inputs {
+    pub inputs: Vec<Input>,
+    pub without_policy: Vec<Searched>,
+}
+
+/// A directory searched for policies.
+pub enum Searched {
+    /// Discovery: the repository root, `.github/` and `docs/`.
+    Discovery(PathBuf),
+    /// A directory PATH, walked.
+    Walk(PathBuf),
+}
+
+/// Each file PATH as given, each directory PATH walked (`no_ignore`: also what ignore files
+/// hide), `-` read from standard input once, or with no PATH the discovered policies.
+pub fn inputs(
+    paths: &[PathBuf],
+    settings: &Settings,
+    cwd: &Path,
+    stdin_name: Option<&Path>,
+    no_ignore: bool,
+) -> Result<Inputs, miette::Report> {
+    let mut found = Inputs {
+        inputs: Vec::new(),
+        without_policy: Vec::new(),
+    };
+    if paths.is_empty() {
+        let root = discover::repository_root(cwd);
+        found.inputs = discover::discover(&root, &settings.pack.file_names)
+            .into_iter()
+            .map(|path| Input::File(discover::display_path(&path, cwd)))
+            .collect();
+        if found.inputs.is_empty() {
+            found
+                .without_policy
+                .push(Searched::Discovery(discover::display_path(&root, cwd)));
+        }
+        return Ok(found);
+    }
+    let mut stdin_read = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if !std::mem::replace(&mut stdin_read, true) {
+                found.inputs.push(Input::Stdin(read_stdin(stdin_name)?));
+            }
+        } else if path.is_dir() {
+            let files =
+                discover::walk(path, &settings.pack.file_names, no_ignore).map_err(|err| {
+                    miette::miette!("cannot walk the directory {}: {err}", path.display())
+                })?;
+            if files.is_empty() {
+                found.without_policy.push(Searched::Walk(path.clone()));
+            }
+            found.inputs.extend(files.into_iter().map(Input::File));
+        } else {
+            found.inputs.push(Input::File(path.clone()));
+        }
+    }
+    Ok(found)
+}
+
+fn read_stdin(name: Option<&Path>) -> Result<SourceFile, miette::Report> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|err| miette::miette!("cannot read standard input: {err}"))?;
+    let name = name.unwrap_or(Path::new("-"));
+    SourceFile::from_bytes(name, bytes).map_err(|err| write::encoding_error(&err))
+}
+
+/// Writes a report to `--output-file`, else to standard output. A reader that stops early
+/// (`| head`) is not an error. Returns whether the report went to a file.
+pub fn emit(
+    output_file: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<bool, miette::Report> {
+    if let Some(path) = output_file {
+        let mut buffer = Vec::new();
+        render(&mut buffer).map_err(|err| miette::miette!("cannot render the report: {err}"))?;
+        std::fs::write(path, buffer).map_err(|err| {
+            miette::miette!(
+                help = "check that the directory exists and is writable",
+                "cannot write the report to {}: {err}",
+                path.display()
+            )
+        })?;
+        return Ok(true);
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match render(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(err) => Err(miette::miette!("cannot write the report: {err}")),
+        Ok(()) => Ok(false),
+    }
+}

@@ -1,0 +1,99 @@
+//! `--format github`: one GitHub Actions workflow command per finding, so that each shows as
+//! an annotation on the pull request's diff, and a Markdown table of every finding for the
+//! step summary (GitHub shows only the first ten annotations of each kind on a run).
+
+use std::io::{self, Write};
+
+use super::{Report, summary_line};
+use crate::diagnostic::Severity;
+
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for file in &report.files {
+        for d in &file.diagnostics {
+            let start = file.source.line_col(d.span.start);
+            let end = file.source.line_col(d.span.end);
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                property(&file.repo_path),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                property(&format!("policy-lint ({})", d.rule)),
+                data(&message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A Markdown table of every finding, for `$GITHUB_STEP_SUMMARY`.
+pub fn step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "### policy-lint\n")?;
+    writeln!(out, "{}\n", summary_line(report.summary()))?;
+    if report.files.iter().all(|f| f.diagnostics.is_empty()) {
+        return Ok(());
+    }
+    writeln!(out, "| | Rule | Where | Finding |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for file in &report.files {
+        for d in &file.diagnostics {
+            let line = file.source.line_col(d.span.start).line;
+            let icon = match d.severity {
+                Severity::Error => "❌ error",
+                Severity::Warning => "⚠️ warning",
+            };
+            writeln!(
+                out,
+                "| {icon} | `{}` | [{}:{line}]({}#L{line}) | {} |",
+                d.rule,
+                cell(&file.repo_path),
+                file.repo_path.replace(' ', "%20"),
+                cell(&d.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A message: `%`, CR and LF escaped as GitHub's toolkit does.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value: as a message, and `:` and `,` too.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Text safe inside a Markdown table cell, on one line.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_actions_toolkit() {
+        assert_eq!(
+            data("100% done\r\nnext: a, b"),
+            "100%25 done%0D%0Anext: a, b"
+        );
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}
