@@ -17,10 +17,16 @@ use thiserror::Error;
 
 use crate::dates::Frequency;
 use crate::diagnostic::Severity;
+use crate::document::{is_unspaced_script, normalize_title, title_matches};
 
 /// The built-in packs, by name.
-pub const BUILTIN_PACKS: &[(&str, &str)] =
-    &[("security-md", include_str!("../rules/security-md.yml"))];
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("security-md", include_str!("../rules/security-md.yml")),
+    (
+        "security-md-strict",
+        include_str!("../rules/security-md-strict.yml"),
+    ),
+];
 
 /// The pack every configuration extends unless it names another.
 pub const DEFAULT_PACK: &str = "security-md";
@@ -43,6 +49,8 @@ pub struct Pack {
     /// Words a date column may hold instead of a date (`Ongoing`, `N/A`).
     pub date_words: Vec<String>,
     pub tables: TableSpecs,
+    /// When a policy must record when it was last updated or reviewed.
+    pub require_review_date: RequireReviewDate,
     /// Per-rule switches, by rule name.
     pub rules: HashMap<String, RuleSwitch>,
 }
@@ -149,6 +157,60 @@ pub struct SectionSpec {
     pub severity: Severity,
     /// Heading texts that count as this section; matched after normalisation.
     pub aliases: Vec<String>,
+    /// The section's meaning as word groups: a heading expresses it when it has a term of
+    /// every group of one of these sets (see [`concept_matches`]).
+    #[serde(default)]
+    pub concepts: Vec<Vec<Vec<String>>>,
+}
+
+impl SectionSpec {
+    /// Whether a normalised heading `key` is this section: one of its aliases, or a heading
+    /// that expresses one of its concepts.
+    pub fn matches(&self, key: &str) -> bool {
+        self.aliases.iter().any(|alias| title_matches(key, alias))
+            || self
+                .concepts
+                .iter()
+                .any(|groups| concept_matches(key, groups))
+    }
+}
+
+/// Whether a normalised text `key` has a term of every group. A term is normalised like a
+/// title; a single word matches a word of `key` that starts with it (`report` finds
+/// `reporting`, `sicherheit` finds `sicherheitsprobleme`), several words match as a phrase
+/// at word starts, and a term in a script written without spaces anywhere.
+pub fn concept_matches(key: &str, groups: &[Vec<String>]) -> bool {
+    !groups.is_empty()
+        && groups
+            .iter()
+            .all(|group| group.iter().any(|term| term_matches(key, term)))
+}
+
+fn term_matches(key: &str, term: &str) -> bool {
+    if term.is_empty() {
+        return false;
+    }
+    if term.chars().any(is_unspaced_script) {
+        return key.contains(term);
+    }
+    if term.contains(' ') {
+        return key
+            .match_indices(term)
+            .any(|(at, _)| at == 0 || key[..at].ends_with(' '));
+    }
+    key.split(' ').any(|word| word.starts_with(term))
+}
+
+/// When `missing-review-date` applies.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequireReviewDate {
+    /// Only to a policy that made promises with dates: a rotation table, an incident log, a
+    /// review cadence or a next-review date.
+    #[default]
+    WhenDated,
+    /// To every policy.
+    Always,
 }
 
 /// Where a reporting channel is expected and what counts as one.
@@ -258,6 +320,7 @@ struct RawPack {
     rotation: Option<RotationSpec>,
     date_words: Option<Vec<String>>,
     tables: Option<TableSpecs>,
+    require_review_date: Option<RequireReviewDate>,
     rules: Option<HashMap<Spanned<String>, RuleSwitch>>,
 }
 
@@ -452,6 +515,7 @@ impl Loader {
                 .ok_or_else(|| missing("file-names"))?,
             sections: raw
                 .sections
+                .map(normalize_sections)
                 .or_else(|| base.as_ref().map(|b| b.sections.clone()))
                 .ok_or_else(|| missing("sections"))?,
             contact: contact
@@ -482,9 +546,27 @@ impl Loader {
                 .tables
                 .or_else(|| base.as_ref().map(|b| b.tables.clone()))
                 .ok_or_else(|| missing("tables"))?,
+            require_review_date: raw
+                .require_review_date
+                .or_else(|| base.as_ref().map(|b| b.require_review_date))
+                .unwrap_or_default(),
             rules,
         })
     }
+}
+
+/// Concept terms normalised once, as headings are.
+fn normalize_sections(mut sections: Vec<SectionSpec>) -> Vec<SectionSpec> {
+    for section in &mut sections {
+        for groups in &mut section.concepts {
+            for group in groups.iter_mut() {
+                for term in group.iter_mut() {
+                    *term = normalize_title(term);
+                }
+            }
+        }
+    }
+    sections
 }
 
 /// YAML options that refuse alias bombs instead of expanding them.

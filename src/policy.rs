@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::dates::{self, DateError, Frequency, ParsedDate};
-use crate::document::{Cell, Document, Field, Row, Table, normalize_title, title_matches};
-use crate::pack::{ColumnSpec, ColumnType, Pack, TableSpec};
+use crate::document::{
+    Cell, Contact, ContactKind, Document, Field, Row, Section, Table, normalize_title,
+    title_matches,
+};
+use crate::pack::{ColumnSpec, ColumnType, Pack, SectionSpec, TableSpec, concept_matches};
 use crate::source::Span;
 
 /// The kinds of table the rules know.
@@ -122,12 +125,41 @@ pub struct DateValue<'a> {
 #[derive(Clone, Debug)]
 pub struct Cadence {
     pub frequency: Frequency,
+    /// Whether the document states it (else it is the pack's default).
+    pub stated: bool,
     /// "`(quarterly review)` on line 222", "the pack's default (annually)".
     pub source: String,
 }
 
+/// Where a required section of the pack is in the document.
+#[derive(Debug)]
+pub struct FoundSection<'a> {
+    pub spec: &'a SectionSpec,
+    /// The headings that are this section, by alias or by meaning.
+    pub headings: Vec<&'a Section>,
+    /// For the reporting section without such a heading: the opening of the document (before
+    /// its first subsection), when it gives a reporting instruction and a channel.
+    pub opening: Option<Span>,
+}
+
+impl FoundSection<'_> {
+    pub fn is_present(&self) -> bool {
+        !self.headings.is_empty() || self.opening.is_some()
+    }
+
+    /// The text the section covers: each heading with its body, or the opening.
+    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.headings
+            .iter()
+            .map(|s| Span::new(s.heading.start, s.body.end))
+            .chain(self.opening)
+    }
+}
+
 #[derive(Debug)]
 pub struct Policy<'a> {
+    /// The pack's required sections, in the pack's order.
+    pub sections: Vec<FoundSection<'a>>,
     pub tables: Vec<KindTable<'a>>,
     pub dated_fields: Vec<DatedField<'a>>,
     pub dates: Vec<DateValue<'a>>,
@@ -158,11 +190,17 @@ impl<'a> Policy<'a> {
         dates.sort_by_key(|d| d.span);
         let cadence = cadence(doc, pack, &dated_fields);
         Policy {
+            sections: find_sections(doc, pack),
             tables,
             dated_fields,
             dates,
             cadence,
         }
+    }
+
+    /// The required section with this `id`.
+    pub fn section(&self, id: &str) -> Option<&FoundSection<'a>> {
+        self.sections.iter().find(|s| s.spec.id == id)
     }
 
     pub fn tables_of(&self, kind: TableKind) -> impl Iterator<Item = &KindTable<'a>> {
@@ -174,11 +212,115 @@ impl<'a> Policy<'a> {
         self.dated_fields.iter().rev().find(|f| f.kind == kind)
     }
 
+    /// Whether the policy made promises with dates: it records rotations or incidents, states
+    /// a review cadence or a next-review date.
+    pub fn makes_dated_promises(&self) -> bool {
+        self.tables
+            .iter()
+            .any(|t| matches!(t.kind, TableKind::Rotation | TableKind::Incidents))
+            || self.cadence.stated
+            || self.field(FieldKind::NextReview).is_some()
+    }
+
     /// Where the review clock starts: the last-reviewed field, else last-updated.
     pub fn review_start(&self) -> Option<&DatedField<'a>> {
         self.field(FieldKind::LastReviewed)
             .or_else(|| self.field(FieldKind::LastUpdated))
     }
+}
+
+fn find_sections<'a>(doc: &'a Document<'a>, pack: &'a Pack) -> Vec<FoundSection<'a>> {
+    pack.sections
+        .iter()
+        .map(|spec| {
+            let headings: Vec<&Section> = doc
+                .sections
+                .iter()
+                .filter(|s| spec.matches(&s.key))
+                .collect();
+            let opening = (headings.is_empty() && spec.id == pack.contact.section)
+                .then(|| reporting_opening(doc, pack, spec))
+                .flatten();
+            FoundSection {
+                spec,
+                headings,
+                opening,
+            }
+        })
+        .collect()
+}
+
+/// The opening of the document — its title heading, if it starts with one, and everything
+/// up to the next heading — when a line of it expresses the reporting concept ("To report a
+/// vulnerability, please use …") and it gives a private channel.
+fn reporting_opening(doc: &Document<'_>, pack: &Pack, spec: &SectionSpec) -> Option<Span> {
+    let start = doc.front_matter.map_or(0, |f| f.end);
+    let titled = doc.sections.first().is_some_and(|first| {
+        doc.text(Span::new(start, first.heading.start))
+            .trim()
+            .is_empty()
+    });
+    let end = doc
+        .sections
+        .get(usize::from(titled))
+        .map_or(doc.source.text.len(), |s| s.heading.start);
+    let opening = Span::new(0, end);
+    let instructs = doc
+        .text_lines
+        .iter()
+        .take_while(|line| line.start < end)
+        .any(|&line| {
+            let key = normalize_title(doc.text(line));
+            spec.concepts
+                .iter()
+                .any(|groups| concept_matches(&key, groups))
+        });
+    let channel = doc
+        .contacts
+        .iter()
+        .any(|c| c.span.within(opening) && is_channel(pack, c, true))
+        || pack
+            .contact
+            .private_reporting
+            .as_ref()
+            .is_some_and(|words| {
+                doc.prose_matches(words)
+                    .any(|(span, _)| span.within(opening))
+            });
+    (instructs && channel).then_some(opening)
+}
+
+/// Whether a contact is a private reporting channel: an e-mail address, or a URL that is not a
+/// public issue tracker and either lies in the reporting section or is a channel by the
+/// pack's `channel-url`. Addresses on the example domains never are.
+pub fn is_channel(pack: &Pack, contact: &Contact, in_reporting_section: bool) -> bool {
+    let spec = &pack.contact;
+    if is_example(contact, &spec.ignore_domains) {
+        return false;
+    }
+    match contact.kind {
+        ContactKind::Email | ContactKind::ObfuscatedEmail => true,
+        ContactKind::Url if spec.public_url.is_match(&contact.text) => false,
+        ContactKind::Url => in_reporting_section || spec.channel_url.is_match(&contact.text),
+    }
+}
+
+/// Whether the contact's host is one of the example domains or a subdomain of one.
+fn is_example(contact: &Contact, ignored: &[String]) -> bool {
+    let text = contact.text.to_lowercase();
+    let host = match text.split_once('@') {
+        Some((_, host)) => host,
+        None => text
+            .split_once("://")
+            .map_or(text.as_str(), |(_, rest)| rest)
+            .split(['/', ':', '?', '#'])
+            .next()
+            .unwrap_or(""),
+    };
+    ignored.iter().any(|domain| {
+        let domain = domain.to_lowercase();
+        host == domain || host.ends_with(&format!(".{domain}"))
+    })
 }
 
 /// The kind of `table`, if it is one: every required column present, or under a heading of
@@ -208,17 +350,12 @@ fn classify<'a>(doc: &'a Document<'a>, pack: &'a Pack, table: &'a Table) -> Opti
 
 /// Whether the table's section, or a section enclosing it, has one of the kind's headings.
 fn under_heading(doc: &Document<'_>, pack: &Pack, table: &Table, spec: &TableSpec) -> bool {
-    let section_aliases = spec
-        .section
-        .as_deref()
-        .and_then(|id| pack.section(id))
-        .map(|s| s.aliases.as_slice())
-        .unwrap_or_default();
+    let required = spec.section.as_deref().and_then(|id| pack.section(id));
     let mut at = table.section;
     while let Some(index) = at {
         let section = &doc.sections[index];
         let matches = |alias: &String| title_matches(&section.key, alias);
-        if spec.headings.iter().any(matches) || section_aliases.iter().any(matches) {
+        if spec.headings.iter().any(matches) || required.is_some_and(|r| r.matches(&section.key)) {
             return true;
         }
         at = section.parent;
@@ -366,6 +503,7 @@ fn cadence(doc: &Document<'_>, pack: &Pack, fields: &[DatedField<'_>]) -> Cadenc
             let at = Span::new(field.field.value_span.start + whole.start(), 0);
             return Cadence {
                 frequency,
+                stated: true,
                 source: format!("`{}` on line {}", whole.as_str(), line(at)),
             };
         }
@@ -385,10 +523,12 @@ fn cadence(doc: &Document<'_>, pack: &Pack, fields: &[DatedField<'_>]) -> Cadenc
     match found {
         Some((span, frequency, text)) => Cadence {
             frequency,
+            stated: true,
             source: format!("\"{text}\" on line {}", line(span)),
         },
         None => Cadence {
             frequency: pack.review.default_cadence,
+            stated: false,
             source: format!("the pack's default, {}", pack.review.default_cadence_text),
         },
     }

@@ -137,6 +137,14 @@ impl SourceFile {
         self.line_starts.partition_point(|&start| start <= offset) - 1
     }
 
+    /// The byte offset where line `index` (0-based) starts; the file's length past the last.
+    pub fn line_start(&self, index: usize) -> usize {
+        self.line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The span of line `index` (0-based), without its line ending.
     pub fn line_span(&self, index: usize) -> Span {
         let start = self.line_starts[index];

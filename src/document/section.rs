@@ -74,7 +74,7 @@ pub fn title_matches(key: &str, alias: &str) -> bool {
 }
 
 /// CJK ideographs, kana and similar scripts that do not separate words with spaces.
-fn is_unspaced_script(c: char) -> bool {
+pub fn is_unspaced_script(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
 }
 

@@ -5,11 +5,15 @@ use std::io::{self, Write};
 
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource, SourceCode,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{RenderOptions, Report, summary_line};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{SourceFile, Span};
+
+/// Lines of context shown above and below a finding.
+const CONTEXT_LINES: usize = 1;
 
 /// The graphical handler used for findings and for errors: no terminal hyperlinks, colour
 /// only when the caller decided so.
@@ -21,13 +25,64 @@ pub fn graphical_handler(color: bool) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_context_lines(1)
+        .with_context_lines(CONTEXT_LINES)
 }
 
-/// A finding as miette sees it.
+/// The lines around one finding, cut from the file with its line index: miette scans the
+/// source it is given from the start, so handing it the whole file would make each finding
+/// cost as much as the file, and the report quadratic.
+struct Window<'a> {
+    name: String,
+    text: &'a str,
+    /// The 0-based line number of the window's first line in the file.
+    first_line: usize,
+}
+
+impl SourceCode for Window<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A finding as miette sees it: its span relative to its window.
 struct Finding<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: Window<'a>,
+    span: Span,
+}
+
+impl<'a> Finding<'a> {
+    fn new(diagnostic: &'a Diagnostic, file: &'a SourceFile, name: &str) -> Self {
+        let span = diagnostic.span;
+        let first = file.line_index(span.start).saturating_sub(CONTEXT_LINES);
+        let last = (file.line_index(span.end) + CONTEXT_LINES).min(file.line_count() - 1);
+        let start = file.line_start(first);
+        let end = file.line_start(last + 1);
+        Finding {
+            diagnostic,
+            source: Window {
+                name: name.to_string(),
+                text: &file.text[start..end],
+                first_line: first,
+            },
+            span: Span::new(span.start - start, span.end - start),
+        }
+    }
 }
 
 impl fmt::Debug for Finding<'_> {
@@ -64,11 +119,11 @@ impl MietteDiagnostic for Finding<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        Some(&self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diagnostic.span;
+        let span = self.span;
         let label = LabeledSpan::new_primary_with_span(None, (span.start, span.len()));
         Some(Box::new(std::iter::once(label)))
     }
@@ -78,17 +133,10 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     let handler = graphical_handler(options.color);
     for file in &report.files {
         let name = file.source.path().display().to_string();
-        let source = NamedSource::new(name, file.source.text.clone());
         for diagnostic in &file.diagnostics {
             let mut text = String::new();
             handler
-                .render_report(
-                    &mut text,
-                    &Finding {
-                        diagnostic,
-                        source: &source,
-                    },
-                )
+                .render_report(&mut text, &Finding::new(diagnostic, &file.source, &name))
                 .map_err(io::Error::other)?;
             writeln!(out, "{text}")?;
         }

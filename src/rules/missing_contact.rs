@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Contact, ContactKind, Document, title_matches};
+use crate::document::{Contact, Document};
+use crate::policy;
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -45,28 +46,11 @@ impl Rule for MissingContact {
 
     fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let spec = &ctx.pack.contact;
-        let aliases = ctx
-            .pack
-            .section(&spec.section)
-            .map(|s| s.aliases.as_slice());
-        let reporting_bodies: Vec<Span> = doc
-            .sections
-            .iter()
-            .filter(|s| aliases.is_some_and(|a| a.iter().any(|a| title_matches(&s.key, a))))
-            .map(|s| Span::new(s.heading.start, s.body.end))
-            .collect();
+        let reporting = ctx.policy.section(&spec.section);
+        let bodies: Vec<Span> = reporting.map(|r| r.spans().collect()).unwrap_or_default();
         let is_channel = |c: &Contact| {
-            if is_example(c, &spec.ignore_domains) {
-                return false;
-            }
-            match c.kind {
-                ContactKind::Email | ContactKind::ObfuscatedEmail => true,
-                ContactKind::Url if spec.public_url.is_match(&c.text) => false,
-                ContactKind::Url => {
-                    spec.channel_url.is_match(&c.text)
-                        || reporting_bodies.iter().any(|body| c.span.within(*body))
-                }
-            }
+            let inside = bodies.iter().any(|body| c.span.within(*body));
+            policy::is_channel(ctx.pack, c, inside)
         };
         if doc.contacts.iter().any(is_channel) {
             return;
@@ -76,8 +60,7 @@ impl Rule for MissingContact {
         {
             return;
         }
-        let reporting = aliases.and_then(|aliases| doc.find_section(aliases));
-        let (span, place) = match reporting {
+        let (span, place) = match reporting.and_then(|r| r.headings.first()) {
             Some(section) => (
                 section.title_span,
                 format!("the `{}` section", section.title),
@@ -97,22 +80,4 @@ impl Rule for MissingContact {
             fix: None,
         });
     }
-}
-
-/// Whether the contact's host is one of the example domains or a subdomain of one.
-fn is_example(contact: &Contact, ignored: &[String]) -> bool {
-    let text = contact.text.to_lowercase();
-    let host = match text.split_once('@') {
-        Some((_, host)) => host,
-        None => text
-            .split_once("://")
-            .map_or(text.as_str(), |(_, rest)| rest)
-            .split(['/', ':', '?', '#'])
-            .next()
-            .unwrap_or(""),
-    };
-    ignored.iter().any(|domain| {
-        let domain = domain.to_lowercase();
-        host == domain || host.ends_with(&format!(".{domain}"))
-    })
 }

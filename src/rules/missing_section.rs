@@ -42,10 +42,11 @@ impl Rule for MissingSection {
     }
 
     fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for required in &ctx.pack.sections {
-            if doc.find_section(&required.aliases).is_some() {
+        for found in &ctx.policy.sections {
+            if found.is_present() {
                 continue;
             }
+            let required = found.spec;
             out.push(Diagnostic {
                 rule: Self::META.name,
                 severity: required.severity,

@@ -7,6 +7,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::fix::{Applicability, Edit, Fix};
+use crate::pack::RequireReviewDate;
 use crate::policy::{FieldKind, TableKind};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::schedule::{self, Basis, Status};
@@ -62,7 +63,10 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Warns when the policy records no date at all of its last update or review
-    /// (`**Last Updated**: YYYY-MM-DD`, `Last reviewed: …`, or a front-matter `date`).
+    /// (`**Last Updated**: YYYY-MM-DD`, `Last reviewed: …`, or a front-matter `date`). In the
+    /// default pack it applies only to a policy that made promises with dates — one with a
+    /// rotation table, an incident log, a review cadence or a `Next Review` date; with
+    /// `extends: security-md-strict` (`require-review-date: always`) to every policy.
     ///
     /// ## Why is this bad?
     /// Without a date, a reader cannot tell a current policy from one abandoned years ago, and
@@ -204,6 +208,11 @@ impl Rule for MissingReviewDate {
 
     fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if ctx.policy.review_start().is_some() {
+            return;
+        }
+        if ctx.pack.require_review_date == RequireReviewDate::WhenDated
+            && !ctx.policy.makes_dated_promises()
+        {
             return;
         }
         out.push(Diagnostic {

@@ -325,7 +325,7 @@ fn human_output_has_no_colour_when_piped_and_a_summary() {
     assert!(!stdout.contains('\u{1b}'), "{stdout}");
     assert!(stdout.contains("SECURITY.md:3:1"), "{stdout}");
     assert!(
-        stdout.contains("Found 3 errors and 2 warnings in 1 file."),
+        stdout.contains("Found 3 errors and 1 warning in 1 file."),
         "{stdout}"
     );
     let quiet = policy_lint(dir.path()).arg("-q").output().expect("runs");
@@ -511,4 +511,38 @@ fn seed_004_has_a_placeholder_and_an_overdue_review_from_prose() {
         "{findings:?}"
     );
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn the_strict_pack_requires_a_review_date_everywhere() {
+    let dir = temp_repo();
+    write(
+        dir.path(),
+        "SECURITY.md",
+        CLEAN
+            .replace("\n\n**Last Updated**: 2026-11-01", "")
+            .as_str(),
+    );
+    let default = policy_lint(dir.path())
+        .args(["--format", "concise"])
+        .output()
+        .expect("runs");
+    assert_eq!(default.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&default.stdout).starts_with("All checks passed"));
+    write(
+        dir.path(),
+        ".policy-lint.yml",
+        "extends: security-md-strict\n",
+    );
+    let strict = policy_lint(dir.path())
+        .args(["--format", "concise"])
+        .output()
+        .expect("runs");
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&strict.stdout)
+            .starts_with("SECURITY.md:1:1: error[missing-review-date]"),
+        "{}",
+        String::from_utf8_lossy(&strict.stdout)
+    );
 }

@@ -96,3 +96,76 @@ fn rotation_tables_are_read_by_meaning_not_by_spelling() {
     assert_eq!(expected.len(), 2, "{expected:?}");
     assert_eq!(rotation_findings(aliased), expected);
 }
+
+/// Headings are sections by meaning, in many languages, and unrelated headings are not.
+#[test]
+fn required_sections_are_recognised_by_meaning() {
+    use policy_lint::document::normalize_title;
+    let pack = policy_lint::pack::Pack::builtin().expect("pack");
+    let section = |id: &str| pack.section(id).expect("section");
+    let (reporting, versions) = (section("reporting"), section("supported-versions"));
+    for heading in [
+        "How to report",
+        "Security contact",
+        "Reporting Security Issues",
+        "Disclosing a vulnerability",
+        "Sicherheitsprobleme melden",
+        "Eine Sicherheitslücke melden",
+        "Signaler une faille de sécurité",
+        "Reportar una vulnerabilidad",
+        "Relatando vulnerabilidades",
+        "Segnalare una vulnerabilità",
+        "Kwetsbaarheid melden",
+        "Zgłaszanie podatności",
+        "Сообщить об уязвимости",
+        "Повідомлення про вразливість",
+        "Güvenlik açığı bildirimi",
+        "报告安全问题",
+        "回報安全漏洞",
+        "セキュリティ問題の報告",
+        "취약점 신고 절차",
+        "Báo cáo lỗ hổng",
+        "Melaporkan Kerentanan",
+    ] {
+        assert!(reporting.matches(&normalize_title(heading)), "{heading}");
+        assert!(!versions.matches(&normalize_title(heading)), "{heading}");
+    }
+    for heading in [
+        "Supported Versions",
+        "Scope of support",
+        "Maintained releases",
+        "Version support",
+        "Unterstützte Versionen",
+        "Versions prises en charge",
+        "Versiones soportadas",
+        "Versões suportadas",
+        "Versioni supportate",
+        "Ondersteunde versies",
+        "Wspierane wersje",
+        "Поддерживаемые версии",
+        "Підтримувані версії",
+        "Desteklenen sürümler",
+        "支持的版本",
+        "支援的版本",
+        "サポート対象",
+        "지원되는 버전",
+        "Phiên bản được hỗ trợ",
+        "Versi yang didukung",
+    ] {
+        assert!(versions.matches(&normalize_title(heading)), "{heading}");
+        assert!(!reporting.matches(&normalize_title(heading)), "{heading}");
+    }
+    for heading in [
+        "Security updates",
+        "Reporting bugs",
+        "Supported platforms",
+        "Security advisories",
+        "Installation",
+    ] {
+        let key = normalize_title(heading);
+        assert!(
+            !reporting.matches(&key) && !versions.matches(&key),
+            "{heading}"
+        );
+    }
+}

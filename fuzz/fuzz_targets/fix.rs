@@ -1,0 +1,34 @@
+//! The fix round trip on any UTF-8 text: fixing converges or refuses, never panics; a fixed
+//! text fixes to itself and keeps no safe fix.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use libfuzzer_sys::fuzz_target;
+use policy_lint::fix::{Applicability, fix_until_stable};
+use policy_lint::pack::Pack;
+use policy_lint::source::SourceFile;
+
+/// Loaded once: compiling the pack's patterns costs more than a run.
+static PACK: LazyLock<Pack> = LazyLock::new(|| Pack::builtin().expect("the built-in pack loads"));
+
+fuzz_target!(|text: &str| {
+    let pack = &*PACK;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let lint = |text: &str| {
+        policy_lint::lint(&SourceFile::new("SECURITY.md", text.to_string()), pack, today)
+    };
+    let Ok(fixed) = fix_until_stable(text, false, lint) else {
+        return;
+    };
+    let again = fix_until_stable(&fixed.text, false, lint).expect("a fixed text fixes again");
+    assert_eq!(again.text, fixed.text, "fixing twice changed the text");
+    let left = lint(&fixed.text);
+    assert!(
+        !left
+            .iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe)),
+        "a safe fix is left after fixing"
+    );
+});
