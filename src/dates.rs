@@ -286,7 +286,8 @@ impl Frequency {
             return named;
         }
         if let Some(c) = DURATION.captures(&text.to_uppercase()) {
-            let n = c[1].parse().ok()?;
+            // `P0D` recurs never: not a frequency.
+            let n = c[1].parse().ok().filter(|&n| n > 0)?;
             return Some(match &c[2] {
                 "D" => Frequency::Days(n),
                 "W" => Frequency::Weeks(n),
@@ -297,6 +298,9 @@ impl Frequency {
         let c = EVERY_N.captures(&lower)?;
         // Too many digits for any calendar: keep the frequency, `due` will refuse it.
         let n = c[1].parse().unwrap_or(u64::MAX);
+        if n == 0 {
+            return None;
+        }
         Some(match c[2].chars().next()? {
             'd' => Frequency::Days(n),
             'w' => Frequency::Weeks(n),
@@ -554,6 +558,10 @@ mod tests {
             "90",
             "P90X",
             "Never",
+            "Every 0 days",
+            "0d",
+            "P0D",
+            "Every -5 days",
         ] {
             assert_eq!(Frequency::parse(text), None, "{text}");
         }

@@ -82,9 +82,15 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
         quiet: settings.quiet,
         statistics: args.statistics,
     };
-    let to_file = emit(args.output.output_file.as_deref(), |out| {
-        render::render(settings.format, &report, options, out)
-    })?;
+    // A text report of no file at all would only say "All checks passed" above the errors.
+    let nothing_read = report.files.is_empty() && !errors.is_empty();
+    let to_file = if nothing_read && matches!(settings.format, Format::Human | Format::Concise) {
+        false
+    } else {
+        emit(args.output.output_file.as_deref(), |out| {
+            render::render(settings.format, &report, options, out)
+        })?
+    };
     if to_file && !settings.quiet {
         println!("{}", summary_line(report.summary()));
     }

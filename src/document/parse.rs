@@ -67,10 +67,14 @@ struct Builder<'s> {
 static COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("static regex"));
 
-/// The first line of a paragraph that is only bold text, with an optional colon.
+/// The first line of a paragraph that is only bold text, with an optional colon. (The title's
+/// length is checked in code: a bounded repetition of a Unicode class compiles slowly.)
 static BOLD_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\*\*|__)([^*_]{1,80}?):?(?:\*\*|__):?[ \t]*\\?[ \t]*$").expect("static regex")
+    Regex::new(r"^(?:\*\*|__)([^*_]+?):?(?:\*\*|__):?[ \t]*\\?[ \t]*$").expect("static regex")
 });
+
+/// The longest bold line taken as a pseudo-heading, in characters.
+const BOLD_HEADING_MAX_CHARS: usize = 80;
 
 impl<'s> Builder<'s> {
     fn new(source: &'s SourceFile, start: usize) -> Self {
@@ -185,7 +189,12 @@ impl<'s> Builder<'s> {
         let Some(caps) = BOLD_HEADING.captures(self.source.slice(line)) else {
             return;
         };
-        let Some(title) = caps.get(1) else { return };
+        let Some(title) = caps
+            .get(1)
+            .filter(|t| t.as_str().chars().count() <= BOLD_HEADING_MAX_CHARS)
+        else {
+            return;
+        };
         let title_span = Span::new(line.start + title.start(), line.start + title.end());
         let title = title.as_str().trim().to_string();
         self.sections.push(Section {

@@ -231,7 +231,7 @@ impl Rule for IncidentOrder {
                 .iter()
                 .map(|d| d.map(|(date, _)| date))
                 .collect::<Option<Vec<_>>>()
-                .map(|dates| sort_rows(doc, rows, &dates));
+                .and_then(|dates| sort_rows(doc, rows, &dates));
             out.push(Diagnostic {
                 rule: Self::META.name,
                 severity: Self::META.default_severity,
@@ -245,8 +245,15 @@ impl Rule for IncidentOrder {
 }
 
 /// One edit that rewrites the rows in date order, keeping the text between them (line endings,
-/// quote prefixes) where it was.
-fn sort_rows(doc: &Document<'_>, rows: &[Row], dates: &[chrono::NaiveDate]) -> Fix {
+/// quote prefixes) where it was. None when the rows do not follow each other in the file (a
+/// bare CR ends a row for the parser but not a line): no fix is better than a wrong one.
+fn sort_rows(doc: &Document<'_>, rows: &[Row], dates: &[chrono::NaiveDate]) -> Option<Fix> {
+    if rows
+        .windows(2)
+        .any(|pair| pair[0].span.end > pair[1].span.start)
+    {
+        return None;
+    }
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| dates[i]);
     let mut text = String::new();
@@ -256,15 +263,15 @@ fn sort_rows(doc: &Document<'_>, rows: &[Row], dates: &[chrono::NaiveDate]) -> F
             text.push_str(doc.text(Span::new(rows[position].span.end, next.span.start)));
         }
     }
-    let (first, last) = (rows[0].span, rows[rows.len() - 1].span);
-    Fix {
+    let (first, last) = (rows.first()?.span, rows.last()?.span);
+    Some(Fix {
         title: "sort the incidents by date".to_string(),
         applicability: Applicability::Safe,
         edits: vec![Edit {
             span: Span::new(first.start, last.end),
             replacement: text,
         }],
-    }
+    })
 }
 
 impl Rule for IncidentMarker {

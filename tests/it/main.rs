@@ -6,7 +6,9 @@ mod corpus;
 mod deadlines;
 mod differential;
 mod fixes;
+mod hostile;
 mod invariants;
+mod properties;
 mod rules;
 mod update;
 
