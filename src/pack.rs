@@ -544,6 +544,7 @@ impl Loader {
                 .ok_or_else(|| missing("date-words"))?,
             tables: raw
                 .tables
+                .map(normalize_tables)
                 .or_else(|| base.as_ref().map(|b| b.tables.clone()))
                 .ok_or_else(|| missing("tables"))?,
             require_review_date: raw
@@ -555,9 +556,12 @@ impl Loader {
     }
 }
 
-/// Concept terms normalised once, as headings are.
+/// Aliases and concept terms normalised once, as headings are.
 fn normalize_sections(mut sections: Vec<SectionSpec>) -> Vec<SectionSpec> {
     for section in &mut sections {
+        for alias in &mut section.aliases {
+            *alias = normalize_title(alias);
+        }
         for groups in &mut section.concepts {
             for group in groups.iter_mut() {
                 for term in group.iter_mut() {
@@ -567,6 +571,25 @@ fn normalize_sections(mut sections: Vec<SectionSpec>) -> Vec<SectionSpec> {
         }
     }
     sections
+}
+
+/// Table heading and column aliases normalised once, as headers are.
+fn normalize_tables(mut tables: TableSpecs) -> TableSpecs {
+    for spec in [
+        &mut tables.rotation,
+        &mut tables.incidents,
+        &mut tables.versions,
+    ] {
+        for heading in &mut spec.headings {
+            *heading = normalize_title(heading);
+        }
+        for column in spec.columns.values_mut() {
+            for alias in &mut column.aliases {
+                *alias = normalize_title(alias);
+            }
+        }
+    }
+    tables
 }
 
 /// YAML options that refuse alias bombs instead of expanding them.

@@ -374,7 +374,7 @@ fn match_columns<'a>(header: &Row, spec: &'a TableSpec) -> BTreeMap<&'a str, usi
     for exact in [true, false] {
         let matches = |key: &str, alias: &str| {
             if exact {
-                key == normalize_title(alias)
+                key == alias
             } else {
                 title_matches(key, alias)
             }

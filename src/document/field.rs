@@ -94,9 +94,9 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 
 static OBFUSCATED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)\b[a-z0-9][a-z0-9._+-]*\s*(?:\[at\]|\(at\)|\bat\b)\s*[a-z0-9-]+
-          (?:\s*(?:\[dot\]|\(dot\)|\bdot\b|\.)\s*[a-z0-9-]+)*?
-          \s*(?:\[dot\]|\(dot\)|\bdot\b|\.)\s*(?:com|org|net|io|dev|edu|gov|info|me|co|uk|de|fr|eu)\b",
+        r"(?ix-u)\b[a-z0-9][a-z0-9._+-]*[\ \t]*(?:\[at\]|\(at\)|\bat\b)[\ \t]*[a-z0-9-]+
+          (?:[\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*[a-z0-9-]+)*?
+          [\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*(?:com|org|net|io|dev|edu|gov|info|me|co|uk|de|fr|eu)\b",
     )
     .expect("static regex")
 });

@@ -62,15 +62,6 @@ impl<'s> Document<'s> {
         after.checked_sub(1)
     }
 
-    /// The first section whose title matches one of `aliases` (see [`title_matches`]).
-    pub fn find_section(&self, aliases: &[String]) -> Option<&Section> {
-        self.sections.iter().find(|section| {
-            aliases
-                .iter()
-                .any(|alias| title_matches(&section.key, alias))
-        })
-    }
-
     /// Whether `span` overlaps a code span or code block.
     pub fn in_code(&self, span: Span) -> bool {
         overlaps_any(&self.code, span)
@@ -78,7 +69,14 @@ impl<'s> Document<'s> {
 
     /// Whether `span` overlaps an HTML comment.
     pub fn in_comment(&self, span: Span) -> bool {
-        self.comments.iter().any(|c| c.span.overlaps(span))
+        // Comments come in document order and never overlap.
+        let after = self
+            .comments
+            .partition_point(|c| c.span.start < span.end.max(span.start + 1));
+        self.comments[..after].last().is_some_and(|c| {
+            c.span.overlaps(span)
+                || (span.is_empty() && c.span.start <= span.start && span.start < c.span.end)
+        })
     }
 
     /// Matches of `pattern` in rendered text: never inside code, comments or front matter.

@@ -244,17 +244,35 @@ impl<'s> Builder<'s> {
 
     fn finish(mut self, front_matter: Option<Span>) -> Document<'s> {
         let end = self.source.text.len();
-        // A heading's body runs to the next heading of the same or a higher level.
-        for i in 0..self.sections.len() {
+        // A heading's body runs to the next heading of the same or a higher level; its parent
+        // is the nearest earlier heading of a higher level. Two stack passes keep this linear.
+        let mut later: Vec<usize> = Vec::new();
+        for i in (0..self.sections.len()).rev() {
             let level = self.sections[i].level;
-            let body_end = self.sections[i + 1..]
-                .iter()
-                .find(|next| next.level <= level)
-                .map_or(end, |next| next.heading.start);
-            let parent = self.sections[..i].iter().rposition(|s| s.level < level);
+            while later
+                .last()
+                .is_some_and(|&j| self.sections[j].level > level)
+            {
+                later.pop();
+            }
+            let body_end = later
+                .last()
+                .map_or(end, |&j| self.sections[j].heading.start);
             let section = &mut self.sections[i];
             section.body = Span::new(section.heading.end.min(body_end), body_end);
-            section.parent = parent;
+            later.push(i);
+        }
+        let mut earlier: Vec<usize> = Vec::new();
+        for i in 0..self.sections.len() {
+            let level = self.sections[i].level;
+            while earlier
+                .last()
+                .is_some_and(|&j| self.sections[j].level >= level)
+            {
+                earlier.pop();
+            }
+            self.sections[i].parent = earlier.last().copied();
+            earlier.push(i);
         }
         self.code.sort();
         self.code.dedup();
@@ -277,18 +295,23 @@ impl<'s> Builder<'s> {
                 .checked_sub(1);
         }
         document.text_lines = text_lines(self.source, self.start, &self.opaque);
+        let table_spans: Vec<Span> = document.tables.iter().map(|t| t.span).collect();
         for &line in &document.text_lines {
             let text = self.source.slice(line);
             contacts_in_line(text, line.start, &mut document.contacts);
-            let in_table = document.tables.iter().any(|t| line.within(t.span));
+            // Tables come in document order and do not nest: the one starting last at or
+            // before the line is the only one that can hold it.
+            let before = table_spans.partition_point(|t| t.start <= line.start);
+            let in_table = before > 0 && line.within(table_spans[before - 1]);
             if !in_table {
                 let section = document.section_at(line.start);
                 fields_in_line(text, line.start, section, &mut document.fields);
             }
         }
+        let comment_spans: Vec<Span> = document.comments.iter().map(|c| c.span).collect();
         document
             .contacts
-            .retain(|c| !document.comments.iter().any(|m| m.span.overlaps(c.span)));
+            .retain(|c| !super::overlaps_any(&comment_spans, c.span));
         document
             .fields
             .retain(|f| !super::overlaps_any(&document.code, f.label_span));
@@ -327,14 +350,31 @@ fn table_row(source: &SourceFile, span: Span) -> table::Row {
 
 /// Every line from `start` on that does not touch an opaque block.
 fn text_lines(source: &SourceFile, start: usize, opaque: &[Span]) -> Vec<Span> {
+    // The blocks sorted and merged, walked alongside the lines: linear in lines + blocks.
+    let mut blocks: Vec<Span> = opaque.to_vec();
+    blocks.sort();
+    let mut merged: Vec<Span> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        match merged.last_mut() {
+            Some(last) if block.start <= last.end => last.end = last.end.max(block.end),
+            _ => merged.push(block),
+        }
+    }
+    let mut next = 0;
     let first = source.line_index(start);
     (first..source.line_count())
         .map(|index| source.line_span(index))
         .map(|line| Span::new(line.start.max(start), line.end.max(start)))
         .filter(|line| {
-            !opaque
-                .iter()
-                .any(|block| line.start < block.end && block.start <= line.end)
+            while merged
+                .get(next)
+                .is_some_and(|block| block.end <= line.start)
+            {
+                next += 1;
+            }
+            merged
+                .get(next)
+                .is_none_or(|block| block.start > line.end)
         })
         .collect()
 }

@@ -245,12 +245,19 @@ impl Rule for LastUpdatedStale {
             .policy
             .tables_of(TableKind::Rotation)
             .chain(ctx.policy.tables_of(TableKind::Incidents));
-        let table_spans: Vec<Span> = recorded.map(|t| t.table.span).collect();
+        let mut table_spans: Vec<Span> = recorded.map(|t| t.table.span).collect();
+        table_spans.sort();
+        // Tables do not overlap: the last one starting at or before a date is the only one
+        // that can hold it.
+        let in_a_table = |span: Span| {
+            let before = table_spans.partition_point(|t| t.start <= span.start);
+            before > 0 && span.within(table_spans[before - 1])
+        };
         let newest: Option<(NaiveDate, &str)> = ctx
             .policy
             .dates
             .iter()
-            .filter(|v| v.past && table_spans.iter().any(|t| v.span.within(*t)))
+            .filter(|v| v.past && in_a_table(v.span))
             .filter_map(|v| v.parsed.as_ref().ok().map(|p| (p.date, v.what.as_str())))
             .filter(|(date, _)| *date <= ctx.today)
             .max_by_key(|(date, _)| *date);

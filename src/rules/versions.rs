@@ -42,7 +42,7 @@ impl Rule for NoSupportedVersion {
                 let lower = text.to_lowercase();
                 let says_no = unsupported.iter().any(|marker| {
                     if marker.chars().any(char::is_alphanumeric) && !marker.contains(':') {
-                        title_matches(&key, marker)
+                        title_matches(&key, &normalize_title(marker))
                     } else {
                         lower.contains(&marker.to_lowercase())
                     }
