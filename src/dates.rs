@@ -61,27 +61,33 @@ pub enum DateError {
 }
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4})([-/])(\d{1,2})([-/])(\d{1,2})(T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
-        .expect("static regex")
+    Regex::new(
+        r"^([0-9]{4})([-/])([0-9]{1,2})([-/])([0-9]{1,2})(T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?",
+    )
+    .expect("static regex")
 });
-static NUMERIC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b").expect("static regex"));
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})(?-u:\b)").expect("static regex")
+});
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+    Regex::new(r"(?i)^([a-z]{3,9})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})(?-u:\b)")
         .expect("static regex")
 });
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s+(\d{4})\b")
-        .expect("static regex")
+    Regex::new(
+        r"(?i)^([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s+([0-9]{4})(?-u:\b)",
+    )
+    .expect("static regex")
 });
-static MONTH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^([a-z]{3,9})\.?,?\s+(\d{4})\b").expect("static regex"));
+static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^([a-z]{3,9})\.?,?\s+([0-9]{4})(?-u:\b)").expect("static regex")
+});
 static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:Q([1-4])\s*[/ -]?\s*(\d{4})|(\d{4})\s*[/ -]?\s*Q([1-4])|(\d{4})\s*H([12]))\b|^(\d{4})H([12])")
+    Regex::new(r"(?i)^(?:Q([1-4])\s*[/ -]?\s*([0-9]{4})|([0-9]{4})\s*[/ -]?\s*Q([1-4])|([0-9]{4})\s*H([12]))(?-u:\b)|^([0-9]{4})H([12])")
         .expect("static regex")
 });
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:yyyy[-/]mm[-/]dd|dd[-/]mm[-/]yyyy|mm[-/]dd[-/]yyyy|tbd|todo|n/?a\b)")
+    Regex::new(r"(?i)^(?:yyyy[-/]mm[-/]dd|dd[-/]mm[-/]yyyy|mm[-/]dd[-/]yyyy|tbd|todo|n/?a(?-u:\b))")
         .expect("static regex")
 });
 
@@ -254,11 +260,11 @@ pub enum Frequency {
 }
 
 static EVERY_N: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:every\s+|once\s+every\s+)?(\d+)\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)\b")
+    Regex::new(r"(?i)^(?:every\s+|once\s+every\s+)?([0-9]+)\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)(?-u:\b)")
         .expect("static regex")
 });
 static DURATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^P(\d+)([DWMY])$").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"^P([0-9]+)([DWMY])$").expect("static regex"));
 
 impl Frequency {
     /// Reads a frequency: `Every N days|weeks|months|years`, `N days`, `90d`, `P90D`/`P3M`/`P1Y`,

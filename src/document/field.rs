@@ -47,13 +47,16 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
         (?: ^[\ \t]*(?:>[\ \t]*)*(?:(?:[-*+]|\d{1,3}[.)])[\ \t]+)?(?:\[[\ xX]\][\ \t]+)?
           | [.!?][\ \t]+ )
         (?:\*\*|__|\*|_)?
-        (?P<label>\p{L}[\p{L}\p{N}\ '’/&()-]{0,40}?)
+        (?P<label>\p{L}[\p{L}\p{N}\ '’/&()-]*?)
         (?: (?:\*\*|__|\*|_): | :(?:\*\*|__|\*|_)? )
         [\ \t]+
         (?P<value>\S.*)$",
     )
     .expect("static regex")
 });
+
+/// The longest field label, in characters.
+const MAX_LABEL_CHARS: usize = 41;
 
 /// Scans one text line (starting at file byte `base`) for fields.
 pub fn fields_in_line(line: &str, base: usize, section: Option<usize>, out: &mut Vec<Field>) {
@@ -65,6 +68,11 @@ pub fn fields_in_line(line: &str, base: usize, section: Option<usize>, out: &mut
             break;
         };
         from = label.end();
+        // A label is short; the length is checked here because a bounded repetition of a
+        // Unicode class makes the pattern slow to build and to run.
+        if label.as_str().chars().count() > MAX_LABEL_CHARS {
+            continue;
+        }
         let trimmed = value
             .as_str()
             .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');

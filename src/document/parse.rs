@@ -372,9 +372,7 @@ fn text_lines(source: &SourceFile, start: usize, opaque: &[Span]) -> Vec<Span> {
             {
                 next += 1;
             }
-            merged
-                .get(next)
-                .is_none_or(|block| block.start > line.end)
+            merged.get(next).is_none_or(|block| block.start > line.end)
         })
         .collect()
 }

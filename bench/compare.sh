@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Measures policy-lint against its floor and its peers on generated policies, and prints one
+# Markdown table (median wall time of RUNS runs, default 5, and peak RSS):
+#
+#   one 5 KB policy | 10,000 policies, each NNNNN/SECURITY.md | one 20 MB policy
+#   × policy-lint (check, each format on the 20 MB file, --fix), rumdl, markdownlint-cli2,
+#     a bare pulldown-cmark parse, a hello-world process
+#
+# Everything it installs or generates goes to bench/cache/ (ignored by git): rumdl from PyPI
+# in a virtual environment, markdownlint-cli2 0.22 from npm, the corpus from
+# ../shared/tools/gen_corpus.py (or GEN_CORPUS), the baseline binaries from bench/baseline/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+cache=$repo/bench/cache
+gen=${GEN_CORPUS:-$repo/../shared/tools/gen_corpus.py}
+mkdir -p "$cache"
+
+echo "== building policy-lint and the baselines" >&2
+cargo build --release --locked --quiet
+cargo build --release --quiet --manifest-path bench/baseline/Cargo.toml --target-dir "$cache/target"
+policy_lint=$repo/target/release/policy-lint
+bare=$cache/target/release/bare-parse
+hello=$cache/target/release/hello
+
+if [ ! -x "$cache/venv/bin/rumdl" ]; then
+    echo "== installing rumdl" >&2
+    python3 -m venv "$cache/venv"
+    "$cache/venv/bin/pip" install --quiet --disable-pip-version-check rumdl
+fi
+rumdl=$cache/venv/bin/rumdl
+if [ ! -x "$cache/npm/node_modules/.bin/markdownlint-cli2" ]; then
+    echo "== installing markdownlint-cli2" >&2
+    mkdir -p "$cache/npm"
+    (cd "$cache/npm" && npm install --silent --no-audit --no-fund markdownlint-cli2@0.22 >/dev/null)
+fi
+mdl=$cache/npm/node_modules/.bin/markdownlint-cli2
+
+if [ ! -f "$cache/corpus/done" ]; then
+    echo "== generating the corpus" >&2
+    rm -rf "$cache/corpus" "$cache/flat"
+    python3 "$gen" --out "$cache/flat" --files 10000 --big-mb 20 --seed 1 -q
+    mkdir -p "$cache/corpus/many" "$cache/corpus/one" "$cache/corpus/big"
+    for file in "$cache"/flat/SECURITY-[0-9]*.md; do
+        n=$(basename "$file" .md); n=${n#SECURITY-}
+        mkdir -p "$cache/corpus/many/$n"
+        mv "$file" "$cache/corpus/many/$n/SECURITY.md"
+    done
+    # The 5 KB policy: the first generated one of about that size.
+    small=$(find "$cache/corpus/many" -name SECURITY.md -size +4k -size -6k | sort | head -n 1)
+    cp "$small" "$cache/corpus/one/SECURITY.md"
+    mv "$cache/flat/SECURITY-big.md" "$cache/corpus/big/SECURITY.md"
+    rm -rf "$cache/flat"
+    touch "$cache/corpus/done"
+fi
+corpus=$cache/corpus
+today=2026-11-22
+work=$cache/work
+
+# A fresh copy of an input before each --fix run, so that every run has the same work.
+copy() { echo "[\"bash\", \"-c\", \"rm -rf $work && cp -r $corpus/$1 $work\"]"; }
+
+plan() {
+    cat <<JSON
+[
+ {"input": "hello-world", "tool": "hello", "cmd": ["$hello"]},
+ {"input": "one 5 KB policy", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/one/SECURITY.md"]},
+ {"input": "one 5 KB policy", "tool": "policy-lint --fix", "setup": $(copy one), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work/SECURITY.md"]},
+ {"input": "one 5 KB policy", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "$corpus/one/SECURITY.md"]},
+ {"input": "one 5 KB policy", "tool": "markdownlint-cli2", "cmd": ["$mdl", "$corpus/one/SECURITY.md"]},
+ {"input": "one 5 KB policy", "tool": "bare parse", "cmd": ["$bare", "$corpus/one/SECURITY.md"]},
+ {"input": "10,000 policies", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/many"]},
+ {"input": "10,000 policies", "tool": "policy-lint --fix", "setup": $(copy many), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work"]},
+ {"input": "10,000 policies", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "$corpus/many"]},
+ {"input": "10,000 policies", "tool": "markdownlint-cli2", "cmd": ["$mdl", "$corpus/many/**/*.md"]},
+ {"input": "10,000 policies", "tool": "bare parse", "cmd": ["$bare", "$corpus/many"]},
+ {"input": "one 20 MB policy", "tool": "policy-lint (concise)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/big/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "policy-lint (human)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "$corpus/big/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "policy-lint (json)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "json", "$corpus/big/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "policy-lint (sarif)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "sarif", "$corpus/big/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "policy-lint --fix", "setup": $(copy big), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "$corpus/big/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "bare parse", "cmd": ["$bare", "$corpus/big/SECURITY.md"]}
+]
+JSON
+}
+
+echo "== measuring (median of ${RUNS:-5} runs)" >&2
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); $("$rumdl" --version), $("$mdl" --help 2>/dev/null | grep -o 'markdownlint-cli2 v[0-9.]*' | head -n 1)"
+echo
+plan | python3 bench/measure.py

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Runs each command of a plan several times and prints one Markdown table of the median wall
+time and the peak resident memory of the process (from wait4's rusage). Used by compare.sh.
+
+The plan is JSON on stdin: [{"input": ..., "tool": ..., "cmd": [...], "setup": [...]?}, ...];
+`setup`, when given, runs before every run of `cmd` and is not timed (a fresh copy for --fix).
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+RUNS = int(os.environ.get("RUNS", "5"))
+
+
+def run_once(cmd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, code  # ru_maxrss is in KiB on Linux
+
+
+def main():
+    plan = json.load(sys.stdin)
+    rows = []
+    for step in plan:
+        times, peaks, codes = [], [], set()
+        for _ in range(RUNS):
+            if step.get("setup"):
+                subprocess.run(step["setup"], check=True)
+            elapsed, peak, code = run_once(step["cmd"])
+            times.append(elapsed)
+            peaks.append(peak)
+            codes.add(code)
+        rows.append((step["input"], step["tool"], statistics.median(times), max(peaks), codes))
+        print(f"  {step['input']:<24} {step['tool']:<28} {statistics.median(times) * 1000:9.1f} ms",
+              file=sys.stderr)
+    print(f"| input | tool | median wall time | peak RSS | exit codes |")
+    print(f"|---|---|---:|---:|---|")
+    for input_, tool, median, peak, codes in rows:
+        wall = f"{median * 1000:.1f} ms" if median < 1 else f"{median:.2f} s"
+        print(f"| {input_} | {tool} | {wall} | {peak:.0f} MiB | {', '.join(map(str, sorted(codes)))} |")
+
+
+if __name__ == "__main__":
+    main()
