@@ -4,8 +4,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::diagnostic::Edit;
 use crate::document::{Alignment, Row, Table, split_row};
-use crate::fix::Edit;
 use crate::source::{SourceFile, Span};
 
 /// The rows of a table as written: header, delimiter, body.
@@ -128,7 +128,7 @@ mod tests {
         let doc = Document::parse(&source);
         let edits = realign(&source, &doc.tables[0])?;
         let refs: Vec<&Edit> = edits.iter().collect();
-        Some(crate::fix::apply_edits(text, &refs))
+        Some(crate::diagnostic::apply_edits(text, &refs))
     }
 
     fn aligned(text: &str) -> bool {

@@ -1,34 +1,10 @@
-//! Fixes are byte-range edits with an applicability.
-
-use serde::Serialize;
+//! Applying fixes: non-overlapping edits, tables realigned, re-linted to a fixpoint. The
+//! types a fix is made of live beside the diagnostic that carries it.
 
 use crate::align;
+use crate::diagnostic::{self, Applicability, Edit};
 use crate::document::Document;
 use crate::source::{SourceFile, Span};
-
-/// Replace the bytes of `span` with `replacement`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub span: Span,
-    pub replacement: String,
-}
-
-/// Whether a fix may be applied by `--fix` alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Applicability {
-    /// Changes only how the document says something, never what it claims.
-    Safe,
-    /// Changes a claim (a deadline, a new section); needs `--unsafe-fixes`.
-    Unsafe,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fix {
-    pub title: String,
-    pub applicability: Applicability,
-    pub edits: Vec<Edit>,
-}
 
 /// Applies `edits` (sorted by position, non-overlapping) to `text`, then aligns again every
 /// table that was column-aligned before and had a cell edited; an unaligned table keeps the
@@ -48,7 +24,7 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
         .filter(|(_, t)| align::is_aligned(&before, t))
         .map(|(i, _)| i)
         .collect();
-    let edited = apply_edits(text, edits);
+    let edited = diagnostic::apply_edits(text, edits);
     if aligned.is_empty() {
         return edited;
     }
@@ -62,20 +38,7 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
         .collect();
     let mut refs: Vec<&Edit> = realigned.iter().collect();
     refs.sort_by_key(|e| e.span);
-    apply_edits(&edited, &refs)
-}
-
-/// Applies `edits` (sorted by position, non-overlapping) to `text`, byte for byte.
-pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for edit in edits {
-        out.push_str(&text[at..edit.span.start]);
-        out.push_str(&edit.replacement);
-        at = edit.span.end;
-    }
-    out.push_str(&text[at..]);
-    out
+    diagnostic::apply_edits(&edited, &refs)
 }
 
 /// The most fix passes a run makes before it gives up.
@@ -135,7 +98,7 @@ fn structure(text: &str) -> (Vec<(u8, String)>, Vec<usize>) {
 pub fn fix_until_stable(
     text: &str,
     allow_unsafe: bool,
-    mut lint: impl FnMut(&str) -> Vec<crate::diagnostic::Diagnostic>,
+    mut lint: impl FnMut(&str) -> Vec<diagnostic::Diagnostic>,
 ) -> Result<Fixed, FixError> {
     let mut current = text.to_string();
     let mut applied = 0;
@@ -192,7 +155,7 @@ fn overlaps_or_touches(a: Span, b: Span) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Diagnostic, Severity};
+    use crate::diagnostic::{Diagnostic, Fix, Severity};
 
     fn replace(span: Span, with: &str, applicability: Applicability) -> Diagnostic {
         Diagnostic {
@@ -231,7 +194,10 @@ mod tests {
             span: Span::new(3, 5),
             replacement: "B".to_string(),
         };
-        assert_eq!(apply_edits(text, &[&first, &second]), "A\r\nB\r\nccc");
+        assert_eq!(
+            diagnostic::apply_edits(text, &[&first, &second]),
+            "A\r\nB\r\nccc"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Settings {
             Pack::find_config(&near.map_or(cwd.clone(), |dir| cwd.join(dir)))
         };
         let pack = match &config {
-            Some(path) => Pack::load(path)?,
+            Some(path) => Pack::load(path, &crate::rules::names())?,
             None => Pack::builtin()?,
         };
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -8,8 +8,8 @@
 //! ```
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Comment, Document};
-use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::UnusedSuppression;
 use crate::source::Span;
 

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::dates::{self, Frequency, iso};
+use crate::diagnostic::Edit;
 use crate::document::{Cell, Document, Row, normalize_title};
-use crate::fix::Edit;
 use crate::pack::Pack;
 use crate::policy::{FieldKind, KindTable, Policy, TableKind};
 use crate::schedule::{self, ObligationKind};

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use atomic_write_file::AtomicWriteFile;
 
-use crate::fix::{self, Edit};
+use crate::diagnostic::Edit;
+use crate::fix;
 use crate::source::{EncodingError, SourceFile};
 
 /// Reads a file as UTF-8; anything else is an error that names the file.

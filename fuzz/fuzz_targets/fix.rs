@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use policy_lint::fix::{Applicability, fix_until_stable};
+use policy_lint::diagnostic::Applicability;
+use policy_lint::fix::fix_until_stable;
 use policy_lint::pack::Pack;
 use policy_lint::source::SourceFile;
 

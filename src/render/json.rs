@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Report;
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
-use crate::fix::Applicability;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

@@ -4,8 +4,8 @@
 use crate::dates::{DateError, DateForm, iso};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::Document;
-use crate::fix::{Applicability, Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {

@@ -3,8 +3,8 @@
 use crate::dates::{self, iso};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Document, Row, normalize_title};
-use crate::fix::{Applicability, Edit, Fix};
 use crate::policy::{KindTable, TableKind};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::source::Span;

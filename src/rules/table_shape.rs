@@ -2,8 +2,8 @@
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::Document;
-use crate::fix::{Applicability, Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::source::Span;
 

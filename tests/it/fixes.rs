@@ -1,7 +1,8 @@
 //! `--fix` on every fixture and corpus document: a fixpoint, no safe fix left, and the diff
 //! each fixture's safe and unsafe fixes make.
 
-use policy_lint::fix::{Applicability, fix_until_stable};
+use policy_lint::diagnostic::Applicability;
+use policy_lint::fix::fix_until_stable;
 use policy_lint::pack::Pack;
 use policy_lint::source::SourceFile;
 

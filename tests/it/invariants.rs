@@ -2,7 +2,8 @@
 //! no-final-newline variants; the rendered structure never changes; generated rotation
 //! tables (proptest) keep every byte outside their table.
 
-use policy_lint::fix::{Applicability, Edit, apply, fix_until_stable};
+use policy_lint::diagnostic::{Applicability, Edit};
+use policy_lint::fix::{apply, fix_until_stable};
 use policy_lint::pack::Pack;
 use policy_lint::source::SourceFile;
 use proptest::prelude::*;

@@ -5,8 +5,9 @@
 use std::sync::LazyLock;
 
 use policy_lint::cli::Format;
+use policy_lint::diagnostic::Applicability;
 use policy_lint::diagnostic::Diagnostic;
-use policy_lint::fix::{Applicability, fix_until_stable};
+use policy_lint::fix::fix_until_stable;
 use policy_lint::pack::Pack;
 use policy_lint::render::{self, FileReport, RenderOptions, Report};
 use policy_lint::source::SourceFile;

@@ -169,3 +169,17 @@ fn required_sections_are_recognised_by_meaning() {
         );
     }
 }
+
+/// The built-in packs are trusted at run time; this checks that every rule they name exists.
+#[test]
+fn every_built_in_pack_names_only_known_rules() {
+    let names = policy_lint::rules::names();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (pack, _) in policy_lint::pack::BUILTIN_PACKS {
+        let config = dir.path().join(format!("{pack}.yml"));
+        std::fs::write(&config, format!("extends: {pack}\n")).expect("write");
+        if let Err(err) = policy_lint::pack::Pack::load(&config, &names) {
+            panic!("{pack}: {err:?}");
+        }
+    }
+}
