@@ -2,8 +2,9 @@
 """Runs each command of a plan several times and prints one Markdown table of the median wall
 time and the peak resident memory of the process (from wait4's rusage). Used by compare.sh.
 
-The plan is JSON on stdin: [{"input": ..., "tool": ..., "cmd": [...], "setup": [...]?}, ...];
-`setup`, when given, runs before every run of `cmd` and is not timed (a fresh copy for --fix).
+The plan is JSON on stdin: [{"input": ..., "tool": ..., "cmd": [...], "setup": [...]?,
+"runs": N?}, ...]; `setup`, when given, runs before every run of `cmd` and is not timed (a
+fresh copy for --fix); `runs` overrides RUNS for a command too slow to repeat.
 """
 import json
 import os
@@ -29,7 +30,7 @@ def main():
     rows = []
     for step in plan:
         times, peaks, codes = [], [], set()
-        for _ in range(RUNS):
+        for _ in range(step.get("runs", RUNS)):
             if step.get("setup"):
                 subprocess.run(step["setup"], check=True)
             elapsed, peak, code = run_once(step["cmd"])

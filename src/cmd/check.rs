@@ -239,11 +239,10 @@ fn lint_file(
         // The text is the file's bytes, decoded without change.
         write::replace(path, source.text.as_bytes(), &fixed.text)?;
     }
-    let diagnostics = lint(&fixed.text);
     Ok(FileReport {
         source: SourceFile::new(path, fixed.text),
         repo_path,
-        diagnostics,
+        diagnostics: fixed.diagnostics,
         fixed: fixed.applied,
     })
 }
