@@ -10,9 +10,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use policy_lint::cli::Format;
 use policy_lint::document::Document;
 use policy_lint::fix::fix_until_stable;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
 use policy_lint::render::{self, FileReport, RenderOptions, Report};
-use policy_lint::source::SourceFile;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")

@@ -1,39 +1,39 @@
 //! policy-lint lints and updates Markdown security-policy documents.
 //!
-//! The pipeline: [`source::SourceFile`] (bytes, BOM, line index) → [`document::Document`]
-//! (parsed once) → the [`rules`] (read-only) → [`diagnostic::Diagnostic`]s → a [`render`]er.
+//! The pipeline, one folder a stage: [`io`] reads the file ([`io::source::SourceFile`]: bytes,
+//! BOM, line index) → [`document`] parses it once → [`lint`] gives the rules ([`rules`], one
+//! file each) the pack's view of it and applies suppressions → [`diagnostic::Diagnostic`]s →
+//! [`render`] prints them, one format a file; [`fix`] applies their edits and [`io`] writes the
+//! result. [`cmd`] holds one file per command, [`run`] dispatches to them.
+//!
+//! Where things go: a new rule in `rules/` (and the registry in `rules/mod.rs`), a new output
+//! format in `render/`, a new date or frequency spelling in `dates.rs`, a new pack key in
+//! `pack.rs` and `rules/security-md.yml`.
 
-pub mod align;
 pub mod cli;
 mod cmd;
 pub mod dates;
 pub mod diagnostic;
-pub mod discover;
 pub mod document;
 pub mod fix;
+pub mod io;
+pub mod lint;
 pub mod pack;
-pub mod policy;
 pub mod render;
-pub mod rule;
 pub mod rules;
 mod run;
-pub mod schedule;
 pub mod settings;
-pub mod source;
-pub mod suppress;
-pub mod update;
-pub mod write;
 
 use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::io::source::SourceFile;
+use crate::lint::policy::Policy;
+use crate::lint::rule::Context;
+use crate::lint::suppress::Suppressions;
 use crate::pack::Pack;
-use crate::policy::Policy;
-use crate::rule::Context;
 use crate::rules::UnusedSuppression;
-use crate::source::SourceFile;
-use crate::suppress::Suppressions;
 
 pub use run::run;
 

@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser};
 use crate::cli::{Cli, Command, IncidentCommand};
 use crate::cmd::{self, EXIT_ERROR, print_error};
 use crate::dates::iso;
-use crate::update;
+use crate::fix::update;
 
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {

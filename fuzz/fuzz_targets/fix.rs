@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use policy_lint::diagnostic::Applicability;
 use policy_lint::fix::fix_until_stable;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
-use policy_lint::source::SourceFile;
 
 /// Loaded once: compiling the pack's patterns costs more than a run.
 static PACK: LazyLock<Pack> = LazyLock::new(|| Pack::builtin().expect("the built-in pack loads"));
@@ -18,7 +18,11 @@ fuzz_target!(|text: &str| {
     let pack = &*PACK;
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
     let lint = |text: &str| {
-        policy_lint::lint(&SourceFile::new("SECURITY.md", text.to_string()), pack, today)
+        policy_lint::lint(
+            &SourceFile::new("SECURITY.md", text.to_string()),
+            pack,
+            today,
+        )
     };
     let Ok(fixed) = fix_until_stable(text, false, lint) else {
         return;
@@ -27,9 +31,10 @@ fuzz_target!(|text: &str| {
     assert_eq!(again.text, fixed.text, "fixing twice changed the text");
     let left = lint(&fixed.text);
     assert!(
-        !left
-            .iter()
-            .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe)),
+        !left.iter().any(|d| d
+            .fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)),
         "a safe fix is left after fixing"
     );
 });

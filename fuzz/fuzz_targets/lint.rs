@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use policy_lint::cli::Format;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
 use policy_lint::render::{self, FileReport, RenderOptions, Report};
-use policy_lint::source::SourceFile;
 
 /// Loaded once: compiling the pack's patterns costs more than a run.
 static PACK: LazyLock<Pack> = LazyLock::new(|| Pack::builtin().expect("the built-in pack loads"));

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use policy_lint::document::Document;
-use policy_lint::source::SourceFile;
+use policy_lint::io::source::SourceFile;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = SourceFile::from_bytes("SECURITY.md", data.to_vec()) else {

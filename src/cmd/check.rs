@@ -9,11 +9,12 @@ use rayon::prelude::*;
 use super::{EXIT_ERROR, EXIT_FINDINGS, Input, Searched, emit, inputs, print_error};
 use crate::cli::{CheckArgs, Cli, Format};
 use crate::diagnostic::Diagnostic;
+use crate::fix;
+use crate::io::source::{SourceFile, Span};
+use crate::io::{discover, write};
 use crate::render::{self, FileReport, RenderOptions, Report, summary_line};
 use crate::rules::MissingPolicy;
 use crate::settings::Settings;
-use crate::source::{SourceFile, Span};
-use crate::{discover, fix, write};
 
 pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     // The configuration of text from standard input is found from where it would live.

@@ -7,14 +7,14 @@ use rayon::prelude::*;
 
 use super::{EXIT_FINDINGS, Searched, emit, inputs};
 use crate::cli::{Cli, DeadlinesArgs, FailOn, Format};
-use crate::discover;
 use crate::document::Document;
-use crate::policy::Policy;
+use crate::io::discover;
+use crate::lint::policy::Policy;
+use crate::lint::schedule::{self, Status};
 use crate::render::{
     self,
     deadlines::{Deadline, DeadlineReport},
 };
-use crate::schedule::{self, Status};
 use crate::settings::Settings;
 
 pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> {

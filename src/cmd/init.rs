@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::cli::{Cli, FailOn, InitArgs};
 use crate::dates::iso;
-use crate::discover;
+use crate::io::discover;
 use crate::settings::Settings;
 
 /// The starter policy: every section the default pack asks for, a rotation table, an

@@ -16,11 +16,11 @@ pub use init::init;
 pub use record::record;
 pub use rules::{explain_rule, list_rules};
 
-use crate::discover;
+use crate::io::discover;
+use crate::io::source::SourceFile;
+use crate::io::write;
 use crate::render;
 use crate::settings::Settings;
-use crate::source::SourceFile;
-use crate::write;
 
 /// Exit code 1: findings at or above the failing severity (or an overdue deadline).
 pub const EXIT_FINDINGS: u8 = 1;

@@ -4,15 +4,15 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, FailOn, Format};
 use crate::dates::iso;
-use crate::discover;
 use crate::document::Document;
-use crate::policy::Policy;
+use crate::fix::update::Update;
+use crate::io::discover;
+use crate::io::source::SourceFile;
+use crate::io::write;
+use crate::lint::policy::Policy;
+use crate::lint::schedule;
 use crate::render::deadlines::Deadline;
-use crate::schedule;
 use crate::settings::Settings;
-use crate::source::SourceFile;
-use crate::update::Update;
-use crate::write;
 
 /// The one policy file a recording command works on: `--file`, else the one discovered.
 fn policy_file(file: Option<&Path>, settings: &Settings) -> Result<PathBuf, miette::Report> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::cli::{Cli, Format};
 use crate::diagnostic::Severity;
-use crate::rule::FixAvailability;
+use crate::lint::rule::FixAvailability;
 use crate::rules;
 
 #[derive(Serialize)]

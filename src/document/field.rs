@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::source::Span;
+use crate::io::source::Span;
 
 /// A `Label: value` pair: `**Last Updated**: 2025-11-16`, `- **Email**: x@y.org`,
 /// `_Last reviewed: 3 March 2026_`, or `Last updated: 2025-10-14` after a sentence.

@@ -8,7 +8,7 @@ mod table;
 
 use regex::Regex;
 
-use crate::source::{SourceFile, Span};
+use crate::io::source::{SourceFile, Span};
 
 pub use field::{Contact, ContactKind, Field};
 pub use section::{HeadingKind, Section, is_unspaced_script, normalize_title, title_matches};

@@ -9,7 +9,7 @@ use super::field::{contacts_in_line, fields_in_line};
 use super::section::{HeadingKind, Section, normalize_title};
 use super::table::{self, Alignment, Table};
 use super::{Comment, Document};
-use crate::source::{SourceFile, Span};
+use crate::io::source::{SourceFile, Span};
 
 pub fn parse(source: &SourceFile) -> Document<'_> {
     let bom = source.bom_len();

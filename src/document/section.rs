@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::source::Span;
+use crate::io::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HeadingKind {

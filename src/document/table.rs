@@ -1,6 +1,6 @@
 //! GFM tables with the exact spans of every cell.
 
-use crate::source::Span;
+use crate::io::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Alignment {

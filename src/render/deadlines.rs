@@ -8,8 +8,8 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::dates::{days_text, iso};
-use crate::schedule::{Obligation, ObligationKind, Status};
-use crate::source::SourceFile;
+use crate::io::source::SourceFile;
+use crate::lint::schedule::{Obligation, ObligationKind, Status};
 
 /// One obligation of one file, judged on the run's date.
 #[derive(Clone, Debug)]

@@ -10,7 +10,7 @@ use miette::{
 
 use super::{RenderOptions, Report, summary_line};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{SourceFile, Span};
+use crate::io::source::{SourceFile, Span};
 
 /// Lines of context shown above and below a finding.
 const CONTEXT_LINES: usize = 1;

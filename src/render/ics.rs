@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate};
 
 use super::deadlines::{Deadline, DeadlineReport};
 use crate::dates::iso;
-use crate::schedule::ObligationKind;
+use crate::lint::schedule::ObligationKind;
 
 /// The longest content line, in octets, before it is folded (RFC 5545 §3.1).
 const FOLD_AT: usize = 75;

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use crate::cli::Format;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::io::source::SourceFile;
 
 pub use human::graphical_handler;
 

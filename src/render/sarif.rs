@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{FileReport, Report};
 use crate::dates::iso;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rule::RuleMeta;
+use crate::lint::rule::RuleMeta;
 use crate::rules;
 
 const SCHEMA: &str =

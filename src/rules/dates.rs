@@ -6,7 +6,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::Document;
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::lint::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does

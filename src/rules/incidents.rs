@@ -5,9 +5,9 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Document, Row, normalize_title};
-use crate::policy::{KindTable, TableKind};
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::source::Span;
+use crate::io::source::Span;
+use crate::lint::policy::{KindTable, TableKind};
+use crate::lint::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Contact, Document};
-use crate::policy;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::source::Span;
+use crate::io::source::Span;
+use crate::lint::policy;
+use crate::lint::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::source::Span;
+use crate::io::source::Span;
+use crate::lint::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does

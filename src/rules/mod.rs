@@ -17,7 +17,7 @@ mod table_shape;
 mod unused_suppression;
 mod versions;
 
-use crate::rule::{Rule, RuleMeta};
+use crate::lint::rule::{Rule, RuleMeta};
 
 pub use missing_policy::MissingPolicy;
 pub use unused_suppression::UnusedSuppression;

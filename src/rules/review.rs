@@ -7,11 +7,11 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::Document;
+use crate::io::source::Span;
+use crate::lint::policy::{FieldKind, TableKind};
+use crate::lint::rule::{Context, Rule, RuleMeta};
+use crate::lint::schedule::{self, Basis, Status};
 use crate::pack::RequireReviewDate;
-use crate::policy::{FieldKind, TableKind};
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::schedule::{self, Basis, Status};
-use crate::source::Span;
 
 declare_rule! {
     /// ## What it does

@@ -4,8 +4,8 @@ use crate::dates::{self, iso};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::schedule::{self, Status};
+use crate::lint::rule::{Context, Rule, RuleMeta};
+use crate::lint::schedule::{self, Status};
 
 declare_rule! {
     /// ## What it does

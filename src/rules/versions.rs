@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, normalize_title, title_matches};
-use crate::policy::TableKind;
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::lint::policy::TableKind;
+use crate::lint::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
 //! Robustness and model invariants over every fixture and every real-world policy.
 
 use policy_lint::document::Document;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
-use policy_lint::source::SourceFile;
 
 fn documents() -> Vec<SourceFile> {
     let mut documents = crate::fixtures();
@@ -138,7 +138,7 @@ fn every_date_where_a_date_belongs_parses_or_is_reported() {
     let mut checked = 0;
     for source in documents() {
         let doc = Document::parse(&source);
-        let policy = policy_lint::policy::Policy::new(&doc, &pack);
+        let policy = policy_lint::lint::policy::Policy::new(&doc, &pack);
         let findings = policy_lint::lint(&source, &pack, crate::today());
         for value in &policy.dates {
             checked += 1;

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use policy_lint::lint::policy::Policy;
+use policy_lint::lint::schedule::{self, Status};
 use policy_lint::pack::Pack;
-use policy_lint::policy::Policy;
-use policy_lint::schedule::{self, Status};
 use serde_json::Value;
 
 use crate::policy_lint;

@@ -16,7 +16,7 @@
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, parse_document};
 use policy_lint::document::{Document, HeadingKind};
-use policy_lint::source::SourceFile;
+use policy_lint::io::source::SourceFile;
 
 #[derive(Debug, PartialEq)]
 struct Model {

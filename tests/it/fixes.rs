@@ -3,8 +3,8 @@
 
 use policy_lint::diagnostic::Applicability;
 use policy_lint::fix::fix_until_stable;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
-use policy_lint::source::SourceFile;
 
 fn lint_text(pack: &Pack, text: &str) -> Vec<policy_lint::diagnostic::Diagnostic> {
     policy_lint::lint(

@@ -4,8 +4,8 @@
 
 use policy_lint::diagnostic::{Applicability, Edit};
 use policy_lint::fix::{apply, fix_until_stable};
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
-use policy_lint::source::SourceFile;
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Options, Parser};
 
@@ -287,7 +287,7 @@ proptest! {
         if aligned && !crlf {
             let source = SourceFile::new("p.md", fixed.clone());
             let doc = policy_lint::document::Document::parse(&source);
-            prop_assert!(policy_lint::align::is_aligned(&source, &doc.tables[0]), "{}", fixed);
+            prop_assert!(policy_lint::fix::align::is_aligned(&source, &doc.tables[0]), "{}", fixed);
         }
     }
 }

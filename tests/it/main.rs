@@ -15,9 +15,9 @@ mod update;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
 use policy_lint::render::{self, FileReport, RenderOptions, Report};
-use policy_lint::source::SourceFile;
 
 /// The date every test judges deadlines by.
 pub fn today() -> NaiveDate {

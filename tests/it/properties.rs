@@ -8,9 +8,9 @@ use policy_lint::cli::Format;
 use policy_lint::diagnostic::Applicability;
 use policy_lint::diagnostic::Diagnostic;
 use policy_lint::fix::fix_until_stable;
+use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
 use policy_lint::render::{self, FileReport, RenderOptions, Report};
-use policy_lint::source::SourceFile;
 use proptest::prelude::*;
 
 static PACK: LazyLock<Pack> = LazyLock::new(|| Pack::builtin().expect("pack"));

@@ -1,7 +1,7 @@
 //! One snapshot per fixture under `fixtures/<rule>/`: the rendered findings of that rule
 //! (of every rule for `fixtures/examples/`).
 
-use policy_lint::source::SourceFile;
+use policy_lint::io::source::SourceFile;
 
 #[test]
 fn rule_fixtures() {

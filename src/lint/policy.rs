@@ -12,8 +12,8 @@ use crate::document::{
     Cell, Contact, ContactKind, Document, Field, Row, Section, Table, normalize_title,
     title_matches,
 };
+use crate::io::source::Span;
 use crate::pack::{ColumnSpec, ColumnType, Pack, SectionSpec, TableSpec, concept_matches};
-use crate::source::Span;
 
 /// The kinds of table the rules know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::dates::{self, Frequency};
-use crate::policy::{DatedField, FieldKind, KindTable, Policy, TableKind};
-use crate::source::Span;
+use crate::io::source::Span;
+use crate::lint::policy::{DatedField, FieldKind, KindTable, Policy, TableKind};
 
 /// What an obligation promises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::lint::policy::Policy;
 use crate::pack::Pack;
-use crate::policy::Policy;
 
 /// Whether a rule can fix what it finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,12 +79,12 @@ macro_rules! declare_rule {
         pub struct $ty;
 
         impl $ty {
-            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+            pub const META: $crate::lint::rule::RuleMeta = $crate::lint::rule::RuleMeta {
                 name: $name,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
                 default_severity: $crate::diagnostic::Severity::$severity,
-                fix: $crate::rule::FixAvailability::$fix,
+                fix: $crate::lint::rule::FixAvailability::$fix,
             };
         }
     };

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use crate::dates::{self, Frequency, iso};
 use crate::diagnostic::Edit;
 use crate::document::{Cell, Document, Row, normalize_title};
+use crate::io::source::{SourceFile, Span};
+use crate::lint::policy::{FieldKind, KindTable, Policy, TableKind};
+use crate::lint::schedule::{self, ObligationKind};
 use crate::pack::Pack;
-use crate::policy::{FieldKind, KindTable, Policy, TableKind};
-use crate::schedule::{self, ObligationKind};
-use crate::source::{SourceFile, Span};
 
 /// The edits a command makes, and one line per change for the person who ran it.
 #[derive(Debug, Default)]

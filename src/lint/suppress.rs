@@ -10,8 +10,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Comment, Document};
+use crate::io::source::Span;
 use crate::rules::UnusedSuppression;
-use crate::source::Span;
 
 const PREFIX: &str = "policy-lint-";
 

@@ -7,7 +7,7 @@ use atomic_write_file::AtomicWriteFile;
 
 use crate::diagnostic::Edit;
 use crate::fix;
-use crate::source::{EncodingError, SourceFile};
+use crate::io::source::{EncodingError, SourceFile};
 
 /// Reads a file as UTF-8; anything else is an error that names the file.
 pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {

@@ -1,10 +1,13 @@
-//! Applying fixes: non-overlapping edits, tables realigned, re-linted to a fixpoint. The
-//! types a fix is made of live beside the diagnostic that carries it.
+//! Applying fixes: non-overlapping edits, tables realigned ([`align`]), re-linted to a
+//! fixpoint; and the edits the recording commands compute ([`update`]). The types a fix is
+//! made of live beside the diagnostic that carries it.
 
-use crate::align;
+pub mod align;
+pub mod update;
+
 use crate::diagnostic::{self, Applicability, Edit};
 use crate::document::Document;
-use crate::source::{SourceFile, Span};
+use crate::io::source::{SourceFile, Span};
 
 /// Applies `edits` (sorted by position, non-overlapping) to `text`, then aligns again every
 /// table that was column-aligned before and had a cell edited; an unaligned table keeps the

@@ -6,7 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::diagnostic::Edit;
 use crate::document::{Alignment, Row, Table, split_row};
-use crate::source::{SourceFile, Span};
+use crate::io::source::{SourceFile, Span};
 
 /// The rows of a table as written: header, delimiter, body.
 fn rows(source: &SourceFile, table: &Table) -> Vec<Row> {
