@@ -45,15 +45,20 @@ pub struct Suppressions {
 /// The words of a comment after `policy-lint-`: the directive, then rule names with their
 /// offsets in the comment text, stopping at ` -- ` (the reason).
 fn words(text: &str) -> Vec<(usize, &str)> {
-    let end = text.find(" --").unwrap_or(text.len());
-    let head = &text[..end];
+    let head = &text[..text.find(" --").unwrap_or(text.len())];
     let mut out = Vec::new();
-    let mut at = 0;
-    for word in head.split(|c: char| c.is_whitespace() || c == ',') {
-        if !word.is_empty() {
-            out.push((at, word));
+    let mut start = None;
+    for (at, c) in head.char_indices() {
+        if c.is_whitespace() || c == ',' {
+            if let Some(from) = start.take() {
+                out.push((from, &head[from..at]));
+            }
+        } else if start.is_none() {
+            start = Some(at);
         }
-        at += word.len() + 1;
+    }
+    if let Some(from) = start {
+        out.push((from, &head[from..]));
     }
     out
 }
@@ -296,5 +301,18 @@ fn remove_name(doc: &Document<'_>, name: Span) -> Edit {
     Edit {
         span: Span::new(trimmed.len(), name.end),
         replacement: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn words_keep_their_byte_offsets_whatever_separates_them() {
+        assert_eq!(
+            words("disable-next-line a,\u{a0}b  c -- because d"),
+            [(0, "disable-next-line"), (18, "a"), (22, "b"), (25, "c")]
+        );
     }
 }
