@@ -17,7 +17,7 @@ use thiserror::Error;
 
 use crate::dates::Frequency;
 use crate::diagnostic::Severity;
-use crate::document::{is_unspaced_script, normalize_title, title_matches};
+use crate::document::{is_unspaced_script, normalize_title, title_matches, word_starts};
 
 /// The built-in packs, by name.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
@@ -194,9 +194,7 @@ fn term_matches(key: &str, term: &str) -> bool {
         return key.contains(term);
     }
     if term.contains(' ') {
-        return key
-            .match_indices(term)
-            .any(|(at, _)| at == 0 || key[..at].ends_with(' '));
+        return word_starts(key).any(|at| key[at..].starts_with(term));
     }
     key.split(' ').any(|word| word.starts_with(term))
 }

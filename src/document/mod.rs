@@ -11,7 +11,9 @@ use regex::Regex;
 use crate::io::source::{SourceFile, Span};
 
 pub use field::{Contact, ContactKind, Field};
-pub use section::{HeadingKind, Section, is_unspaced_script, normalize_title, title_matches};
+pub use section::{
+    HeadingKind, Section, is_unspaced_script, normalize_title, title_matches, word_starts,
+};
 pub use table::{Alignment, Cell, Row, Table, split_row};
 
 /// A policy document: sections, tables, fields and the other landmarks rules look at.

@@ -70,11 +70,17 @@ pub fn title_matches(key: &str, alias: &str) -> bool {
     if alias.chars().any(is_unspaced_script) {
         return key.contains(alias);
     }
-    key.match_indices(alias).any(|(at, _)| {
+    word_starts(key).any(|at| {
         let end = at + alias.len();
-        (at == 0 || key.as_bytes()[at - 1] == b' ')
-            && (end == key.len() || key.as_bytes()[end] == b' ')
+        key[at..].starts_with(alias) && (end == key.len() || key.as_bytes()[end] == b' ')
     })
+}
+
+/// The byte offsets where the words of a normalised text (single spaces between words) start.
+pub fn word_starts(key: &str) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(0)
+        .filter(|_| !key.is_empty())
+        .chain(key.match_indices(' ').map(|(at, _)| at + 1))
 }
 
 /// CJK ideographs, kana and similar scripts that do not separate words with spaces.
