@@ -4,9 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use super::{EXIT_ERROR, EXIT_FINDINGS, Input, Searched, emit, inputs, print_error};
+use super::{EXIT_ERROR, EXIT_FINDINGS, Input, Searched, each_input, emit, inputs, print_error};
 use crate::cli::{CheckArgs, Cli, Format};
 use crate::diagnostic::Diagnostic;
 use crate::fix;
@@ -56,11 +54,9 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
             "--fix cannot write its changes back to standard input"
         ));
     }
-    let results: Vec<Result<FileReport, miette::Report>> = found
-        .inputs
-        .par_iter()
-        .map(|input| lint_file(input, &settings, fix_mode(args), &root))
-        .collect();
+    let results = each_input(&found.inputs, |input| {
+        lint_file(input, &settings, fix_mode(args), &root)
+    });
     let mut report = Report {
         today: settings.today,
         files: Vec::new(),
@@ -140,9 +136,8 @@ fn print_diffs(
     settings: &Settings,
     allow_unsafe: bool,
 ) -> Result<u8, miette::Report> {
-    let results: Vec<Result<(PathBuf, String, String), miette::Report>> = files
-        .par_iter()
-        .map(|input| {
+    let results: Vec<Result<(PathBuf, String, String), miette::Report>> =
+        each_input(files, |input| {
             let source = input.read()?;
             let path = input.path();
             let lint = |text: &str| {
@@ -155,8 +150,7 @@ fn print_diffs(
             let fixed = fix::fix_until_stable(&source.text, allow_unsafe, lint)
                 .map_err(|err| miette::miette!("{}: {err}", path.display()))?;
             Ok((path.to_path_buf(), source.text, fixed.text))
-        })
-        .collect();
+        });
     let mut changed = false;
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
-use super::{EXIT_FINDINGS, Searched, emit, inputs};
+use super::{EXIT_FINDINGS, Searched, each_input, emit, inputs};
 use crate::cli::{Cli, DeadlinesArgs, FailOn, Format};
 use crate::document::Document;
 use crate::io::discover;
@@ -56,21 +54,17 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
         })?),
         None => None,
     };
-    let per_file: Vec<Result<Vec<Deadline>, miette::Report>> = found
-        .inputs
-        .par_iter()
-        .map(|input| {
-            let source = input.read()?;
-            let doc = Document::parse(&source);
-            let policy = Policy::new(&doc, &settings.pack);
-            let repo_path = discover::repository_path(input.path(), &root);
-            Ok(schedule::obligations(&policy)
-                .iter()
-                .filter(|o| until.is_none_or(|until| o.due <= until))
-                .map(|o| Deadline::new(o, &source, &repo_path, settings.today, window))
-                .collect())
-        })
-        .collect();
+    let per_file: Vec<Result<Vec<Deadline>, miette::Report>> = each_input(&found.inputs, |input| {
+        let source = input.read()?;
+        let doc = Document::parse(&source);
+        let policy = Policy::new(&doc, &settings.pack);
+        let repo_path = discover::repository_path(input.path(), &root);
+        Ok(schedule::obligations(&policy)
+            .iter()
+            .filter(|o| until.is_none_or(|until| o.due <= until))
+            .map(|o| Deadline::new(o, &source, &repo_path, settings.today, window))
+            .collect())
+    });
     let mut report = DeadlineReport {
         today: settings.today,
         within: args.within.as_ref().map(|w| w.text.clone()),

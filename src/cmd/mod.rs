@@ -39,6 +39,17 @@ pub fn print_error(report: &miette::Report, color: bool) {
     eprintln!("{text}");
 }
 
+/// `work` applied to every input, in order: in parallel when there are several, on this
+/// thread when there is one (starting the thread pool costs more than a small file).
+pub fn each_input<T: Send>(inputs: &[Input], work: impl Fn(&Input) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    if inputs.len() == 1 {
+        inputs.iter().map(work).collect()
+    } else {
+        inputs.par_iter().map(work).collect()
+    }
+}
+
 /// A document to lint: a file, or the text read from standard input (PATH `-`).
 pub enum Input {
     File(PathBuf),

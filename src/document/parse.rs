@@ -1,5 +1,6 @@
 //! The single pass over pulldown-cmark events that builds a [`Document`].
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -64,17 +65,50 @@ struct Builder<'s> {
     container_depth: usize,
 }
 
-static COMMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("static regex"));
-
-/// The first line of a paragraph that is only bold text, with an optional colon. (The title's
-/// length is checked in code: a bounded repetition of a Unicode class compiles slowly.)
-static BOLD_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\*\*|__)([^*_]+?):?(?:\*\*|__):?[ \t]*\\?[ \t]*$").expect("static regex")
-});
-
 /// The longest bold line taken as a pseudo-heading, in characters.
 const BOLD_HEADING_MAX_CHARS: usize = 80;
+
+/// The title of a line that is only bold text — `**Title**`, `__Title__`, with a colon inside
+/// or after the emphasis and an optional trailing backslash (a hard break) — without its colon.
+fn bold_title(line: &str) -> Option<Range<usize>> {
+    let body = line
+        .strip_prefix("**")
+        .or_else(|| line.strip_prefix("__"))?;
+    let run = body.find(['*', '_']).unwrap_or(body.len());
+    let rest = &body[run..];
+    let rest = rest
+        .strip_prefix("**")
+        .or_else(|| rest.strip_prefix("__"))?;
+    let rest = rest.strip_prefix(':').unwrap_or(rest);
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix('\\').unwrap_or(rest);
+    if run == 0 || !rest.trim_start_matches([' ', '\t']).is_empty() {
+        return None;
+    }
+    let title = &body[..run];
+    let end = if title.len() > 1 && title.ends_with(':') {
+        run - 1
+    } else {
+        run
+    };
+    Some(2..2 + end)
+}
+
+/// HTML comments in `text`: each one's whole span and the span of what is inside it.
+fn comments(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find("<!--") {
+        let inner = at + open + 4;
+        let Some(close) = text[inner..].find("-->") else {
+            break;
+        };
+        let end = inner + close + 3;
+        found.push((at + open..end, inner..inner + close));
+        at = end;
+    }
+    found
+}
 
 impl<'s> Builder<'s> {
     fn new(source: &'s SourceFile, start: usize) -> Self {
@@ -186,17 +220,14 @@ impl<'s> Builder<'s> {
     fn bold_heading(&mut self, span: Span) {
         let line = self.source.line_span(self.source.line_index(span.start));
         let line = Span::new(span.start.max(line.start), line.end);
-        let Some(caps) = BOLD_HEADING.captures(self.source.slice(line)) else {
-            return;
-        };
-        let Some(title) = caps
-            .get(1)
-            .filter(|t| t.as_str().chars().count() <= BOLD_HEADING_MAX_CHARS)
+        let text = self.source.slice(line);
+        let Some(title) =
+            bold_title(text).filter(|t| text[t.clone()].chars().count() <= BOLD_HEADING_MAX_CHARS)
         else {
             return;
         };
-        let title_span = Span::new(line.start + title.start(), line.start + title.end());
-        let title = title.as_str().trim().to_string();
+        let title_span = Span::new(line.start + title.start, line.start + title.end);
+        let title = text[title].trim().to_string();
         self.sections.push(Section {
             kind: HeadingKind::Bold,
             level: 7,
@@ -231,13 +262,10 @@ impl<'s> Builder<'s> {
 
     fn collect_comments(&mut self, span: Span) {
         let text = self.source.slice(span);
-        for caps in COMMENT.captures_iter(text) {
-            let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
+        for (whole, inner) in comments(text) {
             self.comments.push(Comment {
-                span: Span::new(span.start + whole.start(), span.start + whole.end()),
-                text: inner.as_str().trim().to_string(),
+                span: Span::new(span.start + whole.start, span.start + whole.end),
+                text: text[inner].trim().to_string(),
             });
         }
     }
@@ -401,5 +429,54 @@ fn front_matter_fields(source: &SourceFile, fm: Span, out: &mut Vec<crate::docum
             section: None,
             front_matter: true,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The bold pseudo-heading as a regular expression: the specification of `bold_title`.
+    static BOLD_LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\*\*|__)([^*_]+?):?(?:\*\*|__):?[ \t]*\\?[ \t]*$").unwrap()
+    });
+
+    const PIECES: &[&str] = &[
+        "**", "__", "*", "_", ":", " ", "\t", "\\", "Contact", "é", "日", "x",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn bold_titles_follow_the_pattern(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..9)
+        ) {
+            let line = pieces.concat();
+            let expected = BOLD_LINE.captures(&line).map(|c| c.get(1).unwrap().range());
+            prop_assert_eq!(bold_title(&line), expected, "{:?}", line);
+        }
+    }
+
+    #[test]
+    fn bold_titles() {
+        fn title(line: &str) -> Option<&str> {
+            bold_title(line).map(|r| &line[r])
+        }
+        assert_eq!(title("**Contact**"), Some("Contact"));
+        assert_eq!(title("**Contact:**"), Some("Contact"));
+        assert_eq!(title("__Contact__: \\"), Some("Contact"));
+        assert_eq!(title("**:**"), Some(":"));
+        assert_eq!(title("**Contact** us"), None);
+        assert_eq!(title("**a** and **b**"), None);
+    }
+
+    #[test]
+    fn comments_shortest_first_and_unclosed_ignored() {
+        let text = "a <!-- one --> b <!--two--><!-- three";
+        let found: Vec<&str> = comments(text).into_iter().map(|(_, i)| &text[i]).collect();
+        assert_eq!(found, [" one ", "two"]);
+        assert!(comments("<!-->").is_empty());
+        assert_eq!(comments("<!---->")[0].1, 4..4);
     }
 }

@@ -1,9 +1,5 @@
 //! Headings and the normalised titles rules match them by.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::io::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,27 +32,50 @@ pub struct Section {
     pub parent: Option<usize>,
 }
 
-static SHORTCODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r":[a-z0-9_+-]+:").expect("static regex"));
-
 /// Lower-cases a title, drops emoji, `:shortcodes:`, punctuation and leading numbering
 /// (`2.1 Reporting`), and collapses whitespace: `## 🚨 2. Reporting a Vulnerability!` becomes
-/// `reporting a vulnerability`.
+/// `reporting a vulnerability`. One pass: it runs for every heading, header cell and label.
 pub fn normalize_title(title: &str) -> String {
     let lower = title.to_lowercase();
-    let without_codes = SHORTCODE.replace_all(&lower, " ");
-    let spaced: String = without_codes
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let mut words = spaced.split_whitespace().peekable();
-    while words
-        .peek()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-    {
-        words.next();
+    let mut out = String::with_capacity(lower.len());
+    let mut space = false;
+    let mut rest = lower.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == ':'
+            && let Some(len) = shortcode_len(rest)
+        {
+            space = true;
+            rest = &rest[len..];
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+        rest = &rest[c.len_utf8()..];
     }
-    words.collect::<Vec<_>>().join(" ")
+    // Leading numbering: words of ASCII digits before the first other word.
+    let numbering = out
+        .split(' ')
+        .take_while(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+        .map(|w| w.len() + 1)
+        .sum::<usize>();
+    out.drain(..numbering.min(out.len()));
+    out
+}
+
+/// The length of the `:shortcode:` (`:lock:`, `:+1:`) at the start of `text`, if one is.
+fn shortcode_len(text: &str) -> Option<usize> {
+    let name = text[1..]
+        .bytes()
+        .take_while(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'+' | b'-'))
+        .count();
+    (name > 0 && text.as_bytes().get(1 + name) == Some(&b':')).then_some(name + 2)
 }
 
 /// Whether a normalised title `key` contains the alias `alias` — normalised the same way,
@@ -90,7 +109,48 @@ pub fn is_unspaced_script(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+    use regex::Regex;
+
     use super::*;
+
+    /// Normalisation as a chain of simple steps: the specification of `normalize_title`.
+    fn normalized_step_by_step(title: &str) -> String {
+        static SHORTCODE: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r":[a-z0-9_+-]+:").unwrap());
+        let lower = title.to_lowercase();
+        let without_codes = SHORTCODE.replace_all(&lower, " ");
+        let spaced: String = without_codes
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let mut words = spaced.split_whitespace().peekable();
+        while words
+            .peek()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        {
+            words.next();
+        }
+        words.collect::<Vec<_>>().join(" ")
+    }
+
+    const PIECES: &[&str] = &[
+        " ", ":", "::", ":lock:", ":+1", "2.", "12", "1", "a1", "Report", "ÉTÉ", "İ", "🚨", "-",
+        "_", "\t", "支持", "x", "ß",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn normalisation_follows_its_steps(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..10)
+        ) {
+            let title = pieces.concat();
+            prop_assert_eq!(normalize_title(&title), normalized_step_by_step(&title));
+        }
+    }
 
     #[test]
     fn normalisation_drops_emoji_numbering_and_punctuation() {

@@ -13,7 +13,7 @@ use crate::document::{
     title_matches,
 };
 use crate::io::source::Span;
-use crate::pack::{ColumnSpec, ColumnType, Pack, SectionSpec, TableSpec, concept_matches};
+use crate::pack::{ColumnSpec, ColumnType, Pack, SectionSpec, TableSpec};
 
 /// The kinds of table the rules know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,9 +271,7 @@ fn reporting_opening(doc: &Document<'_>, pack: &Pack, spec: &SectionSpec) -> Opt
         .take_while(|line| line.start < end)
         .any(|&line| {
             let key = normalize_title(doc.text(line));
-            spec.concepts
-                .iter()
-                .any(|groups| concept_matches(&key, groups))
+            spec.expresses_concept(&key)
         });
     let channel = doc
         .contacts
@@ -401,7 +399,7 @@ fn is_date_word(pack: &Pack, text: &str) -> bool {
     let raw = text.trim().to_lowercase();
     pack.date_words
         .iter()
-        .any(|w| key == normalize_title(w) && !key.is_empty() || raw == w.to_lowercase())
+        .any(|w| key == w.key && !key.is_empty() || raw == w.lower)
 }
 
 fn table_dates<'a>(
@@ -457,7 +455,7 @@ fn dated_fields<'a>(doc: &'a Document<'a>, pack: &Pack) -> Vec<DatedField<'a>> {
     let labels = &pack.fields;
     let has = |field: &Field, list: &[String]| {
         let label = normalize_title(&field.label);
-        list.iter().any(|l| normalize_title(l) == label)
+        list.contains(&label)
     };
     doc.fields
         .iter()

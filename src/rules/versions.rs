@@ -3,6 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, normalize_title, title_matches};
 use crate::lint::policy::TableKind;
 use crate::lint::rule::{Context, Rule, RuleMeta};
+use crate::pack::is_unsupported_word;
 
 declare_rule! {
     /// ## What it does
@@ -40,11 +41,12 @@ impl Rule for NoSupportedVersion {
             let supported = |text: &str| {
                 let key = normalize_title(text);
                 let lower = text.to_lowercase();
+                // Words are normalised and symbols lower-cased when the pack loads.
                 let says_no = unsupported.iter().any(|marker| {
-                    if marker.chars().any(char::is_alphanumeric) && !marker.contains(':') {
-                        title_matches(&key, &normalize_title(marker))
+                    if is_unsupported_word(marker) {
+                        title_matches(&key, marker)
                     } else {
-                        lower.contains(&marker.to_lowercase())
+                        lower.contains(marker.as_str())
                     }
                 });
                 !text.is_empty() && !says_no

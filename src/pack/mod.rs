@@ -7,7 +7,9 @@
 //! entries are merged rule by rule.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::Regex;
@@ -17,14 +19,17 @@ use thiserror::Error;
 
 use crate::dates::Frequency;
 use crate::diagnostic::Severity;
-use crate::document::{is_unspaced_script, normalize_title, title_matches, word_starts};
+mod vocabulary;
+
+use crate::document::normalize_title;
+use vocabulary::Vocabulary;
 
 /// The built-in packs, by name.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
-    ("security-md", include_str!("../rules/security-md.yml")),
+    ("security-md", include_str!("../../rules/security-md.yml")),
     (
         "security-md-strict",
-        include_str!("../rules/security-md-strict.yml"),
+        include_str!("../../rules/security-md-strict.yml"),
     ),
 ];
 
@@ -47,7 +52,7 @@ pub struct Pack {
     pub review: ReviewSpec,
     pub rotation: RotationSpec,
     /// Words a date column may hold instead of a date (`Ongoing`, `N/A`).
-    pub date_words: Vec<String>,
+    pub date_words: Vec<DateWord>,
     pub tables: TableSpecs,
     /// When a policy must record when it was last updated or reviewed.
     pub require_review_date: RequireReviewDate,
@@ -55,7 +60,25 @@ pub struct Pack {
     pub rules: HashMap<String, RuleSwitch>,
 }
 
-/// The labels of the three kinds of dated field.
+/// A word a date column may hold instead of a date, prepared once for matching cells.
+#[derive(Clone, Debug)]
+pub struct DateWord {
+    /// Lower-cased: compared with the lower-cased cell, for words of punctuation (`—`).
+    pub lower: String,
+    /// Normalised like a title: compared with the normalised cell.
+    pub key: String,
+}
+
+impl DateWord {
+    fn new(word: &str) -> Self {
+        DateWord {
+            lower: word.to_lowercase(),
+            key: normalize_title(word),
+        }
+    }
+}
+
+/// The labels of the three kinds of dated field (normalised like titles when loaded).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FieldLabels {
@@ -72,7 +95,7 @@ pub struct ReviewSpec {
     /// The text the default cadence was written as, for messages.
     pub default_cadence_text: String,
     /// Each pattern's first capture group is read as a frequency.
-    pub cadence_patterns: Vec<Regex>,
+    pub cadence_patterns: Vec<PackRegex>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -158,45 +181,28 @@ pub struct SectionSpec {
     /// Heading texts that count as this section; matched after normalisation.
     pub aliases: Vec<String>,
     /// The section's meaning as word groups: a heading expresses it when it has a term of
-    /// every group of one of these sets (see [`concept_matches`]).
+    /// every group of one of these sets. A term is normalised like a title; a single word
+    /// matches a word that starts with it (`report` finds `reporting`, `sicherheit` finds
+    /// `sicherheitsprobleme`), several words match as a phrase at a word start, and a term in a
+    /// script written without spaces anywhere.
     #[serde(default)]
     pub concepts: Vec<Vec<Vec<String>>>,
+    /// The aliases and concepts indexed for matching, built when the pack loads.
+    #[serde(skip)]
+    vocabulary: Vocabulary,
 }
 
 impl SectionSpec {
     /// Whether a normalised heading `key` is this section: one of its aliases, or a heading
     /// that expresses one of its concepts.
     pub fn matches(&self, key: &str) -> bool {
-        self.aliases.iter().any(|alias| title_matches(key, alias))
-            || self
-                .concepts
-                .iter()
-                .any(|groups| concept_matches(key, groups))
+        self.vocabulary.has_alias(key) || self.vocabulary.expresses_concept(key)
     }
-}
 
-/// Whether a normalised text `key` has a term of every group. A term is normalised like a
-/// title; a single word matches a word of `key` that starts with it (`report` finds
-/// `reporting`, `sicherheit` finds `sicherheitsprobleme`), several words match as a phrase
-/// at word starts, and a term in a script written without spaces anywhere.
-pub fn concept_matches(key: &str, groups: &[Vec<String>]) -> bool {
-    !groups.is_empty()
-        && groups
-            .iter()
-            .all(|group| group.iter().any(|term| term_matches(key, term)))
-}
-
-fn term_matches(key: &str, term: &str) -> bool {
-    if term.is_empty() {
-        return false;
+    /// Whether a normalised text `key` expresses one of the section's concepts.
+    pub fn expresses_concept(&self, key: &str) -> bool {
+        self.vocabulary.expresses_concept(key)
     }
-    if term.chars().any(is_unspaced_script) {
-        return key.contains(term);
-    }
-    if term.contains(' ') {
-        return word_starts(key).any(|at| key[at..].starts_with(term));
-    }
-    key.split(' ').any(|word| word.starts_with(term))
 }
 
 /// When `missing-review-date` applies.
@@ -220,12 +226,12 @@ pub struct ContactSpec {
     pub ignore_domains: Vec<String>,
     /// Outside the reporting section a URL is a channel only when it matches this
     /// (an advisory form, a bug-bounty platform, a security page), not a reference link.
-    pub channel_url: Regex,
+    pub channel_url: PackRegex,
     /// URLs matching this are public (an issue tracker) and never a private channel.
-    pub public_url: Regex,
+    pub public_url: PackRegex,
     /// Prose that names GitHub's private vulnerability reporting ("use the *Report a
     /// vulnerability* button on the Security tab"): a private channel without a link.
-    pub private_reporting: Option<Regex>,
+    pub private_reporting: Option<PackRegex>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,7 +248,50 @@ struct RawContactSpec {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub name: String,
-    pub regex: Regex,
+    pub regex: PackRegex,
+}
+
+/// A pack's regular expression, compiled when it is first used.
+///
+/// Compiling is most of what a run on one small file costs, and a run reaches only some of
+/// the patterns (the private-reporting words only when no address or link is a channel). The
+/// built-in packs' patterns are known to compile — a test compiles every one — so they wait
+/// until they are needed; a configuration's are compiled as it loads, so that a bad one is
+/// reported where it is written.
+#[derive(Clone, Debug)]
+pub struct PackRegex {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl PackRegex {
+    fn deferred(source: String) -> Self {
+        PackRegex {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compiled(regex: Regex) -> Self {
+        PackRegex {
+            source: regex.as_str().to_string(),
+            compiled: OnceLock::from(regex),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+impl Deref for PackRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            Regex::new(&self.source).expect("a built-in pack's patterns compile (tested)")
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -286,7 +335,7 @@ impl Pack {
             depth: 0,
             known_rules: Some(known_rules),
         }
-        .load_text(&path.display().to_string(), &text, path.parent())
+        .load_text(&path.display().to_string(), &text, path.parent(), false)
     }
 
     /// The nearest configuration file from `start` up to the repository root (the first
@@ -363,7 +412,7 @@ impl Loader<'_> {
         let Some((_, text)) = BUILTIN_PACKS.iter().find(|(n, _)| *n == name) else {
             return Err(miette::miette!("no built-in pack named `{name}`"));
         };
-        self.load_text(&format!("<built-in pack {name}>"), text, None)
+        self.load_text(&format!("<built-in pack {name}>"), text, None, true)
     }
 
     /// Loads one pack. `dir` is the directory of a pack file (where relative `extends` paths
@@ -373,6 +422,7 @@ impl Loader<'_> {
         file: &str,
         text: &str,
         dir: Option<&Path>,
+        builtin: bool,
     ) -> Result<Pack, miette::Report> {
         let raw: RawPack =
             serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|err| {
@@ -421,7 +471,12 @@ impl Loader<'_> {
                             ),
                         ));
                     };
-                    Some(self.load_text(&path.display().to_string(), &base_text, path.parent())?)
+                    Some(self.load_text(
+                        &path.display().to_string(),
+                        &base_text,
+                        path.parent(),
+                        false,
+                    )?)
                 }
             }
             None if dir.is_none() => None,
@@ -452,14 +507,19 @@ impl Loader<'_> {
         }
 
         let regex = |name: &str, raw: &Spanned<String>| {
-            Regex::new(&raw.value).map_err(|err| {
-                error(
-                    &raw.referenced,
-                    format!("invalid regular expression in pattern `{name}`"),
-                    "this regex",
-                    err.to_string(),
-                )
-            })
+            if builtin {
+                return Ok(PackRegex::deferred(raw.value.clone()));
+            }
+            Regex::new(&raw.value)
+                .map(PackRegex::compiled)
+                .map_err(|err| {
+                    error(
+                        &raw.referenced,
+                        format!("invalid regular expression in pattern `{name}`"),
+                        "this regex",
+                        err.to_string(),
+                    )
+                })
         };
         let compile = |patterns: Vec<RawPattern>| -> Result<Vec<Pattern>, miette::Report> {
             patterns
@@ -521,7 +581,8 @@ impl Loader<'_> {
                 .ok_or_else(|| missing("file-names"))?,
             sections: raw
                 .sections
-                .map(normalize_sections)
+                .map(|sections| normalize_sections(sections, file))
+                .transpose()?
                 .or_else(|| base.as_ref().map(|b| b.sections.clone()))
                 .ok_or_else(|| missing("sections"))?,
             contact: contact
@@ -535,6 +596,7 @@ impl Loader<'_> {
                 .ok_or_else(|| missing("secrets"))?,
             fields: raw
                 .fields
+                .map(normalize_fields)
                 .or_else(|| base.as_ref().map(|b| b.fields.clone()))
                 .ok_or_else(|| missing("fields"))?,
             review: review
@@ -546,6 +608,7 @@ impl Loader<'_> {
                 .ok_or_else(|| missing("rotation"))?,
             date_words: raw
                 .date_words
+                .map(|words| words.iter().map(|w| DateWord::new(w)).collect())
                 .or_else(|| base.as_ref().map(|b| b.date_words.clone()))
                 .ok_or_else(|| missing("date-words"))?,
             tables: raw
@@ -562,21 +625,55 @@ impl Loader<'_> {
     }
 }
 
-/// Aliases and concept terms normalised once, as headings are.
-fn normalize_sections(mut sections: Vec<SectionSpec>) -> Vec<SectionSpec> {
+/// Aliases and concept terms normalised once, as headings are, and indexed.
+fn normalize_sections(
+    mut sections: Vec<SectionSpec>,
+    file: &str,
+) -> Result<Vec<SectionSpec>, miette::Report> {
     for section in &mut sections {
         for alias in &mut section.aliases {
             *alias = normalize_title(alias);
         }
         for groups in &mut section.concepts {
+            if groups.len() > vocabulary::MAX_GROUPS {
+                return Err(miette::miette!(
+                    help = "split the concept in two",
+                    "{file}: a concept of section `{}` has {} word groups; at most {} are allowed",
+                    section.id,
+                    groups.len(),
+                    vocabulary::MAX_GROUPS
+                ));
+            }
             for group in groups.iter_mut() {
                 for term in group.iter_mut() {
                     *term = normalize_title(term);
                 }
             }
         }
+        section.vocabulary = Vocabulary::new(&section.aliases, &section.concepts);
     }
-    sections
+    Ok(sections)
+}
+
+/// Field labels normalised once, as a field's label is.
+fn normalize_fields(mut fields: FieldLabels) -> FieldLabels {
+    for list in [
+        &mut fields.last_updated,
+        &mut fields.last_reviewed,
+        &mut fields.next_review,
+        &mut fields.front_matter_last_updated,
+    ] {
+        for label in list.iter_mut() {
+            *label = normalize_title(label);
+        }
+    }
+    fields
+}
+
+/// Whether an entry of a `support` column's `unsupported` list is a word (matched as whole
+/// words of the normalised cell) rather than a symbol or `:shortcode:` (found anywhere in it).
+pub fn is_unsupported_word(marker: &str) -> bool {
+    marker.chars().any(char::is_alphanumeric) && !marker.contains(':')
 }
 
 /// Table heading and column aliases normalised once, as headers are.
@@ -593,6 +690,13 @@ fn normalize_tables(mut tables: TableSpecs) -> TableSpecs {
             for alias in &mut column.aliases {
                 *alias = normalize_title(alias);
             }
+        }
+        for marker in &mut spec.unsupported {
+            *marker = if is_unsupported_word(marker) {
+                normalize_title(marker)
+            } else {
+                marker.to_lowercase()
+            };
         }
     }
     tables
@@ -646,6 +750,40 @@ mod tests {
         assert!(pack.section("reporting").is_some());
         assert!(pack.section(&pack.contact.section).is_some());
         assert!(!pack.secrets.is_empty());
+    }
+
+    /// Built-in patterns compile on first use, so every one of them is compiled here.
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        for (name, text) in BUILTIN_PACKS {
+            let pack = Loader::default()
+                .load_text(name, text, None, false)
+                .unwrap_or_else(|err| panic!("{name}: {err:?}"));
+            let contact = &pack.contact;
+            let patterns = pack
+                .placeholders
+                .iter()
+                .chain(&pack.secrets)
+                .map(|p| &p.regex);
+            let all: Vec<&PackRegex> = patterns
+                .chain([&contact.channel_url, &contact.public_url])
+                .chain(&contact.private_reporting)
+                .chain(&pack.review.cadence_patterns)
+                .collect();
+            assert!(all.len() > 10, "{name}: {}", all.len());
+        }
+    }
+
+    #[test]
+    fn a_configuration_pattern_is_checked_as_it_loads() {
+        let config = "placeholders:\n  - name: broken\n    regex: '(unclosed'\n";
+        let err = Loader::default()
+            .load_text("config.yml", config, None, false)
+            .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("invalid regular expression in pattern `broken`"),
+            "{err:?}"
+        );
     }
 
     #[test]
