@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod fix;
 pub mod io;
+pub mod lazy_regex;
 pub mod lint;
 pub mod pack;
 pub mod render;

@@ -6,7 +6,7 @@ mod parse;
 mod section;
 mod table;
 
-use regex::Regex;
+use crate::lazy_regex::LazyRegex;
 
 use crate::io::source::{SourceFile, Span};
 
@@ -84,9 +84,14 @@ impl<'s> Document<'s> {
     /// Matches of `pattern` in rendered text: never inside code, comments or front matter.
     pub fn prose_matches<'a>(
         &'a self,
-        pattern: &'a Regex,
+        pattern: &'a LazyRegex,
     ) -> impl Iterator<Item = (Span, &'s str)> + 'a {
-        self.text_lines.iter().flat_map(move |&line| {
+        // A pattern found nowhere in the whole text is found in none of its lines (unless it
+        // anchors to line ends, which the whole text has elsewhere): one search a document
+        // instead of one a line for the usual pattern that is not there.
+        let possible = pattern.is_anchored() || pattern.is_match(&self.source.text);
+        let lines = if possible { &self.text_lines[..] } else { &[] };
+        lines.iter().flat_map(move |&line| {
             let text = self.text(line);
             pattern.find_iter(text).filter_map(move |found| {
                 let span = Span::new(line.start + found.start(), line.start + found.end());

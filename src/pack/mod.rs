@@ -7,9 +7,7 @@
 //! entries are merged rule by rule.
 
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::Regex;
@@ -19,6 +17,7 @@ use thiserror::Error;
 
 use crate::dates::Frequency;
 use crate::diagnostic::Severity;
+use crate::lazy_regex::LazyRegex;
 mod vocabulary;
 
 use crate::document::normalize_title;
@@ -95,7 +94,7 @@ pub struct ReviewSpec {
     /// The text the default cadence was written as, for messages.
     pub default_cadence_text: String,
     /// Each pattern's first capture group is read as a frequency.
-    pub cadence_patterns: Vec<PackRegex>,
+    pub cadence_patterns: Vec<LazyRegex>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -226,12 +225,12 @@ pub struct ContactSpec {
     pub ignore_domains: Vec<String>,
     /// Outside the reporting section a URL is a channel only when it matches this
     /// (an advisory form, a bug-bounty platform, a security page), not a reference link.
-    pub channel_url: PackRegex,
+    pub channel_url: LazyRegex,
     /// URLs matching this are public (an issue tracker) and never a private channel.
-    pub public_url: PackRegex,
+    pub public_url: LazyRegex,
     /// Prose that names GitHub's private vulnerability reporting ("use the *Report a
     /// vulnerability* button on the Security tab"): a private channel without a link.
-    pub private_reporting: Option<PackRegex>,
+    pub private_reporting: Option<LazyRegex>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -248,50 +247,7 @@ struct RawContactSpec {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub name: String,
-    pub regex: PackRegex,
-}
-
-/// A pack's regular expression, compiled when it is first used.
-///
-/// Compiling is most of what a run on one small file costs, and a run reaches only some of
-/// the patterns (the private-reporting words only when no address or link is a channel). The
-/// built-in packs' patterns are known to compile — a test compiles every one — so they wait
-/// until they are needed; a configuration's are compiled as it loads, so that a bad one is
-/// reported where it is written.
-#[derive(Clone, Debug)]
-pub struct PackRegex {
-    source: String,
-    compiled: OnceLock<Regex>,
-}
-
-impl PackRegex {
-    fn deferred(source: String) -> Self {
-        PackRegex {
-            source,
-            compiled: OnceLock::new(),
-        }
-    }
-
-    fn compiled(regex: Regex) -> Self {
-        PackRegex {
-            source: regex.as_str().to_string(),
-            compiled: OnceLock::from(regex),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.source
-    }
-}
-
-impl Deref for PackRegex {
-    type Target = Regex;
-
-    fn deref(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            Regex::new(&self.source).expect("a built-in pack's patterns compile (tested)")
-        })
-    }
+    pub regex: LazyRegex,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -508,10 +464,10 @@ impl Loader<'_> {
 
         let regex = |name: &str, raw: &Spanned<String>| {
             if builtin {
-                return Ok(PackRegex::deferred(raw.value.clone()));
+                return Ok(LazyRegex::deferred(raw.value.clone()));
             }
             Regex::new(&raw.value)
-                .map(PackRegex::compiled)
+                .map(LazyRegex::compiled)
                 .map_err(|err| {
                     error(
                         &raw.referenced,
@@ -765,7 +721,7 @@ mod tests {
                 .iter()
                 .chain(&pack.secrets)
                 .map(|p| &p.regex);
-            let all: Vec<&PackRegex> = patterns
+            let all: Vec<&LazyRegex> = patterns
                 .chain([&contact.channel_url, &contact.public_url])
                 .chain(&contact.private_reporting)
                 .chain(&pack.review.cadence_patterns)
