@@ -84,13 +84,7 @@ fn stages(c: &mut Criterion) {
         }
         group.bench_with_input(BenchmarkId::new("fix", rows), &text, |b, text| {
             b.iter(|| {
-                let lint = |t: &str| {
-                    policy_lint::lint(
-                        &SourceFile::new("SECURITY.md", t.to_string()),
-                        &pack,
-                        today(),
-                    )
-                };
+                let lint = |doc: &Document<'_>| policy_lint::lint_document(doc, &pack, today());
                 black_box(fix_until_stable(text, false, lint).expect("converges"))
             })
         });

@@ -41,8 +41,12 @@ pub use run::run;
 /// Lints one document with the rules `pack` enables, as of `today`. Findings come sorted by
 /// position, with the severities the pack sets.
 pub fn lint(source: &SourceFile, pack: &Pack, today: NaiveDate) -> Vec<Diagnostic> {
-    let doc = Document::parse(source);
-    let policy = Policy::new(&doc, pack);
+    lint_document(&Document::parse(source), pack, today)
+}
+
+/// [`lint`] of a document already parsed.
+pub fn lint_document(doc: &Document<'_>, pack: &Pack, today: NaiveDate) -> Vec<Diagnostic> {
+    let policy = Policy::new(doc, pack);
     let ctx = Context {
         today,
         pack,
@@ -55,15 +59,15 @@ pub fn lint(source: &SourceFile, pack: &Pack, today: NaiveDate) -> Vec<Diagnosti
             continue;
         }
         let first = out.len();
-        rule.check(&doc, &ctx, &mut out);
+        rule.check(doc, &ctx, &mut out);
         set_severity(pack, name, &mut out[first..]);
     }
-    let mut suppressions = Suppressions::parse(&doc);
-    out.retain(|d| !suppressions.suppresses(d, &doc));
+    let mut suppressions = Suppressions::parse(doc);
+    out.retain(|d| !suppressions.suppresses(d, doc));
     let name = UnusedSuppression::META.name;
     if pack.enabled(name) {
         let first = out.len();
-        out.extend(suppressions.unused(&doc, &rules::names()));
+        out.extend(suppressions.unused(doc, &rules::names()));
         set_severity(pack, name, &mut out[first..]);
     }
     out.sort_by(|a, b| (a.span, a.rule).cmp(&(b.span, b.rule)));

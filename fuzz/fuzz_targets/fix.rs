@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use policy_lint::diagnostic::Applicability;
+use policy_lint::document::Document;
 use policy_lint::fix::fix_until_stable;
 use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
@@ -24,10 +25,11 @@ fuzz_target!(|text: &str| {
             today,
         )
     };
-    let Ok(fixed) = fix_until_stable(text, false, lint) else {
+    let lint_doc = |doc: &Document<'_>| policy_lint::lint_document(doc, pack, today);
+    let Ok(fixed) = fix_until_stable(text, false, lint_doc) else {
         return;
     };
-    let again = fix_until_stable(&fixed.text, false, lint).expect("a fixed text fixes again");
+    let again = fix_until_stable(&fixed.text, false, lint_doc).expect("a fixed text fixes again");
     assert_eq!(again.text, fixed.text, "fixing twice changed the text");
     let left = lint(&fixed.text);
     assert!(

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{EXIT_ERROR, EXIT_FINDINGS, Input, Searched, each_input, emit, inputs, print_error};
 use crate::cli::{CheckArgs, Cli, Format};
 use crate::diagnostic::Diagnostic;
+use crate::document::Document;
 use crate::fix;
 use crate::io::source::{SourceFile, Span};
 use crate::io::{discover, write};
@@ -140,13 +141,8 @@ fn print_diffs(
         each_input(files, |input| {
             let source = input.read()?;
             let path = input.path();
-            let lint = |text: &str| {
-                crate::lint(
-                    &SourceFile::new(path, text.to_string()),
-                    &settings.pack,
-                    settings.today,
-                )
-            };
+            let lint =
+                |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
             let fixed = fix::fix_until_stable(&source.text, allow_unsafe, lint)
                 .map_err(|err| miette::miette!("{}: {err}", path.display()))?;
             Ok((path.to_path_buf(), source.text, fixed.text))
@@ -209,12 +205,9 @@ fn lint_file(
     let source = input.read()?;
     let path = input.path();
     let repo_path = discover::repository_path(path, root);
-    let lint = |text: &str| {
-        let source = SourceFile::new(path, text.to_string());
-        crate::lint(&source, &settings.pack, settings.today)
-    };
+    let lint = |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
     if mode == FixMode::Off {
-        let diagnostics = lint(&source.text);
+        let diagnostics = crate::lint(&source, &settings.pack, settings.today);
         return Ok(FileReport {
             source,
             repo_path,

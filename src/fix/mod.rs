@@ -14,7 +14,13 @@ use crate::io::source::{SourceFile, Span};
 /// minimal splice.
 pub fn apply(text: &str, edits: &[&Edit]) -> String {
     let before = SourceFile::new("", text.to_string());
-    let doc = Document::parse(&before);
+    apply_to(&Document::parse(&before), edits)
+}
+
+/// [`apply`] to the text of a document already parsed.
+fn apply_to(doc: &Document<'_>, edits: &[&Edit]) -> String {
+    let before = doc.source;
+    let text = before.text.as_str();
     let aligned: Vec<usize> = doc
         .tables
         .iter()
@@ -24,7 +30,7 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
                 .iter()
                 .any(|e| e.span.within(t.span) || (e.span.is_empty() && e.span.start == t.span.end))
         })
-        .filter(|(_, t)| align::is_aligned(&before, t))
+        .filter(|(_, t)| align::is_aligned(before, t))
         .map(|(i, _)| i)
         .collect();
     let edited = diagnostic::apply_edits(text, edits);
@@ -84,9 +90,7 @@ impl std::fmt::Display for FixError {
 }
 
 /// What no fix may change: the sections and the number and width of tables.
-fn structure(text: &str) -> (Vec<(u8, String)>, Vec<usize>) {
-    let source = SourceFile::new("", text.to_string());
-    let doc = Document::parse(&source);
+fn structure(doc: &Document<'_>) -> Structure {
     (
         doc.sections
             .iter()
@@ -98,19 +102,26 @@ fn structure(text: &str) -> (Vec<(u8, String)>, Vec<usize>) {
 
 /// Lints `text`, applies every fix whose applicability is allowed and whose edits overlap no
 /// fix already taken in the pass, and repeats on the result until no fix is left.
-/// `lint` is called on each pass's text. A pass that changes the document's structure, or
-/// fixes that never settle, stop it with nothing applied.
+/// `lint` is called on each pass's parsed text; each pass parses once, and the findings of the
+/// last pass are the report. A pass that changes the document's structure, or fixes that never
+/// settle, stop it with nothing applied.
 pub fn fix_until_stable(
     text: &str,
     allow_unsafe: bool,
-    mut lint: impl FnMut(&str) -> Vec<diagnostic::Diagnostic>,
+    mut lint: impl FnMut(&Document<'_>) -> Vec<diagnostic::Diagnostic>,
 ) -> Result<Fixed, FixError> {
     let mut current = text.to_string();
-    let mut current_structure = structure(&current);
+    let mut before: Option<Structure> = None;
     let mut applied = 0;
     let mut last_rules = Vec::new();
     for _ in 0..MAX_PASSES {
-        let diagnostics = lint(&current);
+        let source = SourceFile::new("", current);
+        let doc = Document::parse(&source);
+        let now = structure(&doc);
+        if before.is_some_and(|before| before != now) {
+            return Err(FixError::ChangedStructure { rules: last_rules });
+        }
+        let diagnostics = lint(&doc);
         let mut taken: Vec<&Edit> = Vec::new();
         let mut rules = Vec::new();
         for diagnostic in &diagnostics {
@@ -126,7 +137,7 @@ pub fn fix_until_stable(
                 || fix
                     .edits
                     .iter()
-                    .any(|e| current.get(e.span.start..e.span.end).is_none())
+                    .any(|e| source.text.get(e.span.start..e.span.end).is_none())
             {
                 continue;
             }
@@ -135,8 +146,9 @@ pub fn fix_until_stable(
             applied += 1;
         }
         if taken.is_empty() {
+            drop(doc);
             return Ok(Fixed {
-                text: current,
+                text: source.text,
                 applied,
                 diagnostics,
             });
@@ -144,17 +156,20 @@ pub fn fix_until_stable(
         taken.sort_by_key(|e| e.span);
         rules.sort_unstable();
         rules.dedup();
-        let next = apply(&current, &taken);
-        let next_structure = structure(&next);
-        if next_structure != current_structure {
-            return Err(FixError::ChangedStructure { rules });
-        }
-        current = next;
-        current_structure = next_structure;
+        current = apply_to(&doc, &taken);
+        before = Some(now);
         last_rules = rules;
+    }
+    // The last pass's result was never parsed: its structure decides which error it is.
+    let source = SourceFile::new("", current);
+    if before.is_some_and(|before| before != structure(&Document::parse(&source))) {
+        return Err(FixError::ChangedStructure { rules: last_rules });
     }
     Err(FixError::NotConverged { rules: last_rules })
 }
+
+/// The sections (level, title) and the width of each table.
+type Structure = (Vec<(u8, String)>, Vec<usize>);
 
 /// Two insertions at the same point would have no defined order, so they clash too.
 fn overlaps_or_touches(a: Span, b: Span) -> bool {
@@ -185,8 +200,10 @@ mod tests {
     }
 
     /// Upper-cases one `x` per pass.
-    fn upper_one_x(text: &str) -> Vec<Diagnostic> {
-        text.find('x')
+    fn upper_one_x(doc: &Document<'_>) -> Vec<Diagnostic> {
+        doc.source
+            .text
+            .find('x')
             .map(|at| replace(Span::new(at, at + 1), "X", Applicability::Safe))
             .into_iter()
             .collect()
@@ -220,7 +237,8 @@ mod tests {
 
     #[test]
     fn unsafe_fixes_need_permission() {
-        let lint = |text: &str| {
+        let lint = |doc: &Document<'_>| {
+            let text = doc.source.text.as_str();
             if text == "a" {
                 vec![replace(Span::new(0, 1), "b", Applicability::Unsafe)]
             } else {
@@ -233,7 +251,8 @@ mod tests {
 
     #[test]
     fn fixes_that_fight_are_reported_not_applied() {
-        let flip = |text: &str| {
+        let flip = |doc: &Document<'_>| {
+            let text = doc.source.text.as_str();
             let to = if text == "a" { "b" } else { "a" };
             vec![replace(Span::new(0, 1), to, Applicability::Safe)]
         };
@@ -248,7 +267,8 @@ mod tests {
 
     #[test]
     fn a_fix_that_changes_the_structure_is_refused() {
-        let demote = |text: &str| {
+        let demote = |doc: &Document<'_>| {
+            let text = doc.source.text.as_str();
             if text.starts_with("# ") {
                 vec![replace(Span::new(0, 1), "##", Applicability::Safe)]
             } else {
@@ -290,7 +310,8 @@ mod tests {
 
     #[test]
     fn overlapping_fixes_wait_for_the_next_pass() {
-        let lint = |text: &str| {
+        let lint = |doc: &Document<'_>| {
+            let text = doc.source.text.as_str();
             if text == "abc" {
                 vec![
                     replace(Span::new(0, 2), "XY", Applicability::Safe),

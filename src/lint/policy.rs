@@ -3,7 +3,7 @@
 //! belongs, the three dated fields and the review cadence. Built once per lint from the parsed
 //! document and shared by the rules through their context.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -15,13 +15,7 @@ use crate::document::{
 use crate::io::source::Span;
 use crate::pack::{ColumnSpec, ColumnType, Pack, SectionSpec, TableSpec};
 
-/// The kinds of table the rules know.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TableKind {
-    Rotation,
-    Incidents,
-    Versions,
-}
+pub use crate::pack::TableKind;
 
 /// A table recognised as one of the pack's kinds, with its columns by key.
 #[derive(Debug)]
@@ -168,10 +162,11 @@ pub struct Policy<'a> {
 
 impl<'a> Policy<'a> {
     pub fn new(doc: &'a Document<'a>, pack: &'a Pack) -> Self {
+        let meanings = HeadingMeanings::new(doc, pack);
         let tables: Vec<KindTable<'a>> = doc
             .tables
             .iter()
-            .filter_map(|table| classify(doc, pack, table))
+            .filter_map(|table| classify(doc, pack, table, &meanings))
             .collect();
         let dated_fields = dated_fields(doc, pack);
         let mut dates = Vec::new();
@@ -190,7 +185,7 @@ impl<'a> Policy<'a> {
         dates.sort_by_key(|d| d.span);
         let cadence = cadence(doc, pack, &dated_fields);
         Policy {
-            sections: find_sections(doc, pack),
+            sections: find_sections(doc, pack, &meanings),
             tables,
             dated_fields,
             dates,
@@ -229,14 +224,69 @@ impl<'a> Policy<'a> {
     }
 }
 
-fn find_sections<'a>(doc: &'a Document<'a>, pack: &'a Pack) -> Vec<FoundSection<'a>> {
+/// What each heading means to the pack: which of its sections it is, which kinds of table it
+/// heads. Titles repeat — a long policy has thousands of `### Contact` — so each distinct
+/// title is matched once.
+struct HeadingMeanings {
+    /// For each heading, its title's row of `meanings`.
+    row: Vec<usize>,
+    /// For each distinct title: a flag per pack section, then one per kind of [`TableKind::ALL`].
+    meanings: Vec<Vec<bool>>,
+    sections: usize,
+}
+
+impl HeadingMeanings {
+    fn new(doc: &Document<'_>, pack: &Pack) -> Self {
+        let mut rows: HashMap<&str, usize> = HashMap::new();
+        let mut meanings = Vec::new();
+        let mut row = Vec::with_capacity(doc.sections.len());
+        for section in &doc.sections {
+            let key = section.key.as_str();
+            let index = *rows.entry(key).or_insert_with(|| {
+                let sections = pack.sections.iter().map(|spec| spec.matches(key));
+                let tables = TableKind::ALL.iter().map(|&kind| {
+                    let spec = pack.tables.of(kind);
+                    spec.headings.iter().any(|alias| title_matches(key, alias))
+                });
+                meanings.push(sections.chain(tables).collect());
+                meanings.len() - 1
+            });
+            row.push(index);
+        }
+        HeadingMeanings {
+            row,
+            meanings,
+            sections: pack.sections.len(),
+        }
+    }
+
+    /// Whether heading `heading` is the pack's section number `section`.
+    fn is_section(&self, heading: usize, section: usize) -> bool {
+        self.meanings[self.row[heading]][section]
+    }
+
+    /// Whether heading `heading` is one of the table kind's own headings.
+    fn heads_table(&self, heading: usize, kind: TableKind) -> bool {
+        let index = TableKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+        self.meanings[self.row[heading]][self.sections + index]
+    }
+}
+
+fn find_sections<'a>(
+    doc: &'a Document<'a>,
+    pack: &'a Pack,
+    meanings: &HeadingMeanings,
+) -> Vec<FoundSection<'a>> {
     pack.sections
         .iter()
-        .map(|spec| {
+        .enumerate()
+        .map(|(number, spec)| {
             let headings: Vec<&Section> = doc
                 .sections
                 .iter()
-                .filter(|s| spec.matches(&s.key))
+                .enumerate()
+                .filter(|&(index, _)| meanings.is_section(index, number))
+                .map(|(_, section)| section)
                 .collect();
             let opening = (headings.is_empty() && spec.id == pack.contact.section)
                 .then(|| reporting_opening(doc, pack, spec))
@@ -323,20 +373,21 @@ fn is_example(contact: &Contact, ignored: &[String]) -> bool {
 
 /// The kind of `table`, if it is one: every required column present, or under a heading of
 /// the kind with at least one of its columns.
-fn classify<'a>(doc: &'a Document<'a>, pack: &'a Pack, table: &'a Table) -> Option<KindTable<'a>> {
-    let kinds = [
-        (TableKind::Rotation, &pack.tables.rotation),
-        (TableKind::Incidents, &pack.tables.incidents),
-        (TableKind::Versions, &pack.tables.versions),
-    ];
-    kinds.into_iter().find_map(|(kind, spec)| {
+fn classify<'a>(
+    doc: &'a Document<'a>,
+    pack: &'a Pack,
+    table: &'a Table,
+    meanings: &HeadingMeanings,
+) -> Option<KindTable<'a>> {
+    TableKind::ALL.into_iter().find_map(|kind| {
+        let spec = pack.tables.of(kind);
         let columns = match_columns(&table.header, spec);
         let complete = spec
             .columns
             .iter()
             .filter(|(_, c)| c.required)
             .all(|(key, _)| columns.contains_key(key.as_str()));
-        let by_heading = !columns.is_empty() && under_heading(doc, pack, table, spec);
+        let by_heading = !columns.is_empty() && under_heading(doc, pack, table, kind, meanings);
         (complete || by_heading).then_some(KindTable {
             kind,
             table,
@@ -347,16 +398,26 @@ fn classify<'a>(doc: &'a Document<'a>, pack: &'a Pack, table: &'a Table) -> Opti
 }
 
 /// Whether the table's section, or a section enclosing it, has one of the kind's headings.
-fn under_heading(doc: &Document<'_>, pack: &Pack, table: &Table, spec: &TableSpec) -> bool {
-    let required = spec.section.as_deref().and_then(|id| pack.section(id));
+fn under_heading(
+    doc: &Document<'_>,
+    pack: &Pack,
+    table: &Table,
+    kind: TableKind,
+    meanings: &HeadingMeanings,
+) -> bool {
+    let spec = pack.tables.of(kind);
+    let required = spec
+        .section
+        .as_deref()
+        .and_then(|id| pack.sections.iter().position(|s| s.id == id));
     let mut at = table.section;
     while let Some(index) = at {
-        let section = &doc.sections[index];
-        let matches = |alias: &String| title_matches(&section.key, alias);
-        if spec.headings.iter().any(matches) || required.is_some_and(|r| r.matches(&section.key)) {
+        if meanings.heads_table(index, kind)
+            || required.is_some_and(|r| meanings.is_section(index, r))
+        {
             return true;
         }
-        at = section.parent;
+        at = doc.sections[index].parent;
     }
     false
 }

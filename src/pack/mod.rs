@@ -110,6 +110,23 @@ pub struct RotationSpec {
     pub warning_window_days: u32,
 }
 
+/// The kinds of table the rules know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableKind {
+    Rotation,
+    Incidents,
+    Versions,
+}
+
+impl TableKind {
+    /// Every kind, in the order a table is tried against them.
+    pub const ALL: [TableKind; 3] = [
+        TableKind::Rotation,
+        TableKind::Incidents,
+        TableKind::Versions,
+    ];
+}
+
 /// The tables rules know by meaning.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -117,6 +134,16 @@ pub struct TableSpecs {
     pub rotation: TableSpec,
     pub incidents: TableSpec,
     pub versions: TableSpec,
+}
+
+impl TableSpecs {
+    pub fn of(&self, kind: TableKind) -> &TableSpec {
+        match kind {
+            TableKind::Rotation => &self.rotation,
+            TableKind::Incidents => &self.incidents,
+            TableKind::Versions => &self.versions,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

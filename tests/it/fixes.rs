@@ -2,6 +2,7 @@
 //! each fixture's safe and unsafe fixes make.
 
 use policy_lint::diagnostic::Applicability;
+use policy_lint::document::Document;
 use policy_lint::fix::fix_until_stable;
 use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
@@ -21,10 +22,14 @@ fn fixing_twice_changes_nothing_and_leaves_no_safe_fix() {
     documents.extend(crate::corpus());
     for source in documents {
         let name = source.path().display().to_string();
-        let fixed = fix_until_stable(&source.text, false, |t| lint_text(&pack, t))
-            .unwrap_or_else(|err| panic!("{name}: {err:?}"));
-        let again =
-            fix_until_stable(&fixed.text, false, |t| lint_text(&pack, t)).expect("fixpoint");
+        let fixed = fix_until_stable(&source.text, false, |doc: &Document<'_>| {
+            policy_lint::lint_document(doc, &pack, crate::today())
+        })
+        .unwrap_or_else(|err| panic!("{name}: {err:?}"));
+        let again = fix_until_stable(&fixed.text, false, |doc: &Document<'_>| {
+            policy_lint::lint_document(doc, &pack, crate::today())
+        })
+        .expect("fixpoint");
         assert_eq!(again.applied, 0, "{name}");
         assert_eq!(again.text, fixed.text, "{name}");
         let left: Vec<_> = lint_text(&pack, &fixed.text)
@@ -47,7 +52,10 @@ fn fixture_fix_diffs() {
     let pack = Pack::builtin().expect("pack");
     insta::glob!("../../fixtures", "*/*.md", |path| {
         let text = std::fs::read_to_string(path).expect("fixture");
-        let fixed = fix_until_stable(&text, true, |t| lint_text(&pack, t)).expect("converges");
+        let fixed = fix_until_stable(&text, true, |doc: &Document<'_>| {
+            policy_lint::lint_document(doc, &pack, crate::today())
+        })
+        .expect("converges");
         if fixed.text == text {
             return;
         }

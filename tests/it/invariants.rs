@@ -3,6 +3,7 @@
 //! tables (proptest) keep every byte outside their table.
 
 use policy_lint::diagnostic::{Applicability, Edit};
+use policy_lint::document::Document;
 use policy_lint::fix::{apply, fix_until_stable};
 use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
@@ -10,13 +11,7 @@ use proptest::prelude::*;
 use pulldown_cmark::{Event, Options, Parser};
 
 fn fix(pack: &Pack, text: &str) -> String {
-    let lint = |t: &str| {
-        policy_lint::lint(
-            &SourceFile::new("v.md", t.to_string()),
-            pack,
-            crate::today(),
-        )
-    };
+    let lint = |doc: &Document<'_>| policy_lint::lint_document(doc, pack, crate::today());
     fix_until_stable(text, true, lint)
         .expect("fixes converge")
         .text
@@ -286,7 +281,7 @@ proptest! {
         }
         if aligned && !crlf {
             let source = SourceFile::new("p.md", fixed.clone());
-            let doc = policy_lint::document::Document::parse(&source);
+            let doc = Document::parse(&source);
             prop_assert!(policy_lint::fix::align::is_aligned(&source, &doc.tables[0]), "{}", fixed);
         }
     }

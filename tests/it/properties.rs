@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use policy_lint::cli::Format;
 use policy_lint::diagnostic::Applicability;
 use policy_lint::diagnostic::Diagnostic;
+use policy_lint::document::Document;
 use policy_lint::fix::fix_until_stable;
 use policy_lint::io::source::SourceFile;
 use policy_lint::pack::Pack;
@@ -110,8 +111,9 @@ proptest! {
     #[test]
     fn fixing_converges_and_leaves_no_safe_fix(text in document()) {
         // A refusal (fixes that fight or change the structure) is an answer, not a failure.
-        if let Ok(fixed) = fix_until_stable(&text, false, lint) {
-            let again = fix_until_stable(&fixed.text, false, lint);
+        let lint_doc = |doc: &Document<'_>| policy_lint::lint_document(doc, &PACK, crate::today());
+        if let Ok(fixed) = fix_until_stable(&text, false, lint_doc) {
+            let again = fix_until_stable(&fixed.text, false, lint_doc);
             prop_assert_eq!(again.map(|a| a.text).ok(), Some(fixed.text.clone()));
             let safe_left = lint(&fixed.text).into_iter().any(|d| {
                 d.fix.is_some_and(|f| f.applicability == Applicability::Safe)
