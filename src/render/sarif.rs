@@ -19,41 +19,44 @@ use crate::rules;
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
+/// Writes the log with each result on a line of its own, streamed: a report of any size is
+/// never held whole as a JSON tree.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let metas: Vec<&RuleMeta> = rules::all().collect();
     let index: HashMap<&str, usize> = metas.iter().enumerate().map(|(i, m)| (m.name, i)).collect();
-    let results: Vec<Value> = report
-        .files
-        .iter()
-        .flat_map(|file| {
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            file.diagnostics
-                .iter()
-                .map(|d| result(file, d, index.get(d.rule).copied(), &mut seen))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let sarif = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "policy-lint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://crates.io/crates/policy-lint",
-                "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": {
-                "description": { "text": "The root of the repository." }
-            }},
-            "results": results,
-            "properties": { "today": iso(report.today) },
-        }],
+    let run = json!({
+        "tool": { "driver": {
+            "name": "policy-lint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://crates.io/crates/policy-lint",
+            "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>(),
+        }},
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": { "%SRCROOT%": {
+            "description": { "text": "The root of the repository." }
+        }},
+        "properties": { "today": iso(report.today) },
     });
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
-    writeln!(out)
+    // The run's members, then its results: `{"$schema":…,"runs":[{"tool":…,"results":[`.
+    let run = serde_json::to_string(&run)?;
+    let members = run.strip_suffix('}').unwrap_or(&run);
+    write!(
+        out,
+        "{{\"$schema\":{},\"version\":\"2.1.0\",\"runs\":[{members},\"results\":[",
+        serde_json::to_string(SCHEMA)?
+    )?;
+    let mut first = true;
+    for file in &report.files {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for d in &file.diagnostics {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            let result = result(file, d, index.get(d.rule).copied(), &mut seen);
+            serde_json::to_writer(&mut *out, &result)?;
+        }
+    }
+    writeln!(out, "\n]}}]}}")
 }
 
 /// A `reportingDescriptor`: the rule's summary, its "What it does" and its whole docs.
