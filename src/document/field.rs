@@ -231,10 +231,12 @@ pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
             text: text.to_string(),
         });
     };
-    for url in URL.find_iter(line) {
-        push(ContactKind::Url, url.start(), url.as_str());
+    // Each scan is gated by what every match has: most lines have no `://`, `@` or "at".
+    if line.contains("://") {
+        for url in URL.find_iter(line) {
+            push(ContactKind::Url, url.start(), url.as_str());
+        }
     }
-    // Checked first because most lines have neither an `@` nor an "at".
     if line.contains('@') {
         for email in EMAIL.find_iter(line) {
             push(ContactKind::Email, email.start(), email.as_str());
