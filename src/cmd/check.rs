@@ -62,11 +62,14 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     };
     // A written file is synced to disk before it replaces the old one, and a sync mostly
     // waits: with more threads than cores, the waits of many files overlap.
-    let writers = rayon::ThreadPoolBuilder::new()
-        .num_threads(WRITING_THREADS)
-        .build()
-        .ok()
-        .filter(|_| args.fix && found.inputs.len() > 1);
+    let writers = (args.fix && found.inputs.len() > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(WRITING_THREADS)
+                .build()
+                .ok()
+        })
+        .flatten();
     let results = match writers {
         Some(pool) => pool.install(lint_all),
         None => lint_all(),
