@@ -22,7 +22,7 @@ pub struct Document<'s> {
     pub source: &'s SourceFile,
     /// Headings (ATX, setext and bold pseudo-headings) in document order.
     pub sections: Vec<Section>,
-    pub tables: Vec<Table>,
+    pub tables: Vec<Table<'s>>,
     /// `Label: value` pairs in prose (and `key: value` lines of front matter).
     pub fields: Vec<Field>,
     /// E-mail addresses and URLs in prose and tables (not in code blocks or comments).

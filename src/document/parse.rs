@@ -55,7 +55,7 @@ struct Builder<'s> {
     source: &'s SourceFile,
     start: usize,
     sections: Vec<Section>,
-    tables: Vec<Table>,
+    tables: Vec<Table<'s>>,
     comments: Vec<Comment>,
     code: Vec<Span>,
     /// Code blocks, HTML blocks: lines touching these are not text lines.
@@ -370,7 +370,7 @@ fn trim_line_end(source: &SourceFile, span: Span) -> Span {
 }
 
 /// A table row: the first line of `span`, split into cells.
-fn table_row(source: &SourceFile, span: Span) -> table::Row {
+fn table_row(source: &SourceFile, span: Span) -> table::Row<'_> {
     let line = source.line_span(source.line_index(span.start));
     let row = Span::new(span.start.max(line.start), line.end);
     table::split_row(source.slice(row), row.start)

@@ -12,50 +12,47 @@ pub enum Alignment {
 
 /// One cell as written. `source[content] == text` always holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cell {
+pub struct Cell<'s> {
     /// Everything between the two pipes (or the line edge), whitespace included.
     pub span: Span,
     /// The cell's trimmed content; empty (zero-length, mid-cell) for a blank cell.
     pub content: Span,
     /// The source text of `content`, markup and `\|` escapes as written.
-    pub text: String,
+    pub text: &'s str,
 }
 
 /// A header or body row. `cells` holds every cell the row really has, which may be fewer or
 /// more than the header has (GFM would pad or drop them when rendering).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
+pub struct Row<'s> {
     /// The row's line, from its first character after any container prefix to the end of
     /// the line (line ending excluded).
     pub span: Span,
-    pub cells: Vec<Cell>,
+    pub cells: Vec<Cell<'s>>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Table {
+pub struct Table<'s> {
     pub span: Span,
-    pub header: Row,
+    pub header: Row<'s>,
     pub delimiter: Span,
     pub alignments: Vec<Alignment>,
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'s>>,
     /// The innermost section holding the table.
     pub section: Option<usize>,
 }
 
-impl Table {
+impl Table<'_> {
     /// The index of the first header cell whose text is accepted by `matches`.
     pub fn column(&self, matches: impl Fn(&str) -> bool) -> Option<usize> {
-        self.header
-            .cells
-            .iter()
-            .position(|cell| matches(&cell.text))
+        self.header.cells.iter().position(|cell| matches(cell.text))
     }
 }
 
 /// Splits one table line (starting at byte `base` of the file) into cells at unescaped pipes,
 /// as GFM does: a leading and a trailing pipe are optional, and a pipe inside a code span
 /// still separates cells unless it is escaped.
-pub fn split_row(line: &str, base: usize) -> Row {
+pub fn split_row(line: &str, base: usize) -> Row<'_> {
     let mut pipes = Vec::new();
     let mut escaped = false;
     for (i, b) in line.bytes().enumerate() {
@@ -88,7 +85,7 @@ pub fn split_row(line: &str, base: usize) -> Row {
             Cell {
                 span: Span::new(base + start, base + end),
                 content: Span::new(base + content_start, base + content_end),
-                text: line[content_start..content_end].to_string(),
+                text: &line[content_start..content_end],
             }
         })
         .collect();
@@ -102,8 +99,8 @@ pub fn split_row(line: &str, base: usize) -> Row {
 mod tests {
     use super::*;
 
-    fn texts(row: &Row) -> Vec<&str> {
-        row.cells.iter().map(|c| c.text.as_str()).collect()
+    fn texts<'s>(row: &Row<'s>) -> Vec<&'s str> {
+        row.cells.iter().map(|c| c.text).collect()
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::document::{Alignment, Row, Table, split_row};
 use crate::io::source::{SourceFile, Span};
 
 /// The rows of a table as written: header, delimiter, body.
-fn rows(source: &SourceFile, table: &Table) -> Vec<Row> {
+fn rows<'s>(source: &'s SourceFile, table: &Table<'s>) -> Vec<Row<'s>> {
     let delimiter = split_row(source.slice(table.delimiter), table.delimiter.start);
     let mut rows = vec![table.header.clone(), delimiter];
     rows.extend(table.rows.iter().cloned());

@@ -130,7 +130,7 @@ pub fn rotate(
             .push(schedule::key(ObligationKind::Rotation, secret));
         let frequency = table
             .cell(row, "frequency")
-            .and_then(|c| Frequency::parse(&c.text));
+            .and_then(|c| Frequency::parse(c.text));
         if let (Some(next), Some(frequency)) = (table.cell(row, "next-rotation"), frequency)
             && let Some(due) = frequency.due(date)
         {
@@ -280,7 +280,7 @@ pub fn add_incident(
         .rev()
         .find(|row| {
             log.cell(row, "date")
-                .and_then(|c| dates::find_date(&c.text).ok())
+                .and_then(|c| dates::find_date(c.text).ok())
                 .is_some_and(|d| d.date <= incident.date)
         })
         .map_or(log.table.delimiter, |row| row.span);

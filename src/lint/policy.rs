@@ -21,7 +21,7 @@ pub use crate::pack::TableKind;
 #[derive(Debug)]
 pub struct KindTable<'a> {
     pub kind: TableKind,
-    pub table: &'a Table,
+    pub table: &'a Table<'a>,
     pub spec: &'a TableSpec,
     /// Column key → index in the header.
     pub columns: BTreeMap<&'a str, usize>,
@@ -33,7 +33,7 @@ impl<'a> KindTable<'a> {
     }
 
     /// The cell of `row` in column `key`, when both exist.
-    pub fn cell<'r>(&self, row: &'r Row, key: &str) -> Option<&'r Cell> {
+    pub fn cell<'r>(&self, row: &'r Row<'a>, key: &str) -> Option<&'r Cell<'a>> {
         self.column(key).and_then(|index| row.cells.get(index))
     }
 
@@ -54,7 +54,7 @@ impl<'a> KindTable<'a> {
         text_column
             .or(Some(0))
             .and_then(|i| row.cells.get(i))
-            .map_or("", |c| c.text.as_str())
+            .map_or("", |c| c.text)
     }
 
     /// The column's title as the table writes it (else as the pack names it).
@@ -62,7 +62,7 @@ impl<'a> KindTable<'a> {
         let written = self
             .column(key)
             .and_then(|i| self.table.header.cells.get(i))
-            .map(|c| c.text.clone());
+            .map(|c| c.text.to_string());
         written
             .or_else(|| self.spec.columns.get(key).map(|c| c.title.clone()))
             .unwrap_or_else(|| key.to_string())
@@ -427,7 +427,7 @@ fn match_columns<'a>(header: &Row, spec: &'a TableSpec) -> BTreeMap<&'a str, usi
     let keys: Vec<String> = header
         .cells
         .iter()
-        .map(|c| normalize_title(&c.text))
+        .map(|c| normalize_title(c.text))
         .collect();
     let mut columns: BTreeMap<&str, usize> = BTreeMap::new();
     for exact in [true, false] {
@@ -479,10 +479,10 @@ fn table_dates<'a>(
             let Some(cell) = kind_table.cell(row, key) else {
                 continue;
             };
-            if cell.text.is_empty() || is_date_word(pack, &cell.text) {
+            if cell.text.is_empty() || is_date_word(pack, cell.text) {
                 continue;
             }
-            let parsed = dates::find_date(&cell.text);
+            let parsed = dates::find_date(cell.text);
             let span = match &parsed {
                 Ok(p) => Span::new(cell.content.start + p.start, cell.content.start + p.end),
                 Err(_) => cell.content,

@@ -160,7 +160,7 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
     let last_label = table
         .column("last-rotated")
         .and_then(|i| table.table.header.cells.get(i))
-        .map_or("Last Rotated", |c| c.text.as_str());
+        .map_or("Last Rotated", |c| c.text);
     table.table.rows.iter().filter_map(move |row| {
         let frequency = table.cell(row, "frequency")?;
         if frequency.text.is_empty() {
@@ -168,10 +168,10 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
         }
         let owner = table
             .cell(row, "owner")
-            .map(|c| c.text.as_str())
+            .map(|c| c.text)
             .filter(|t| !t.is_empty());
         let last = table.cell(row, "last-rotated").and_then(|cell| {
-            let parsed = dates::find_date(&cell.text).ok()?;
+            let parsed = dates::find_date(cell.text).ok()?;
             let span = Span::new(
                 cell.content.start + parsed.start,
                 cell.content.start + parsed.end,
@@ -179,11 +179,11 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
             Some((parsed.date, span))
         });
         Some(Rotation {
-            name: table.cell(row, "secret").map_or("", |c| c.text.as_str()),
+            name: table.cell(row, "secret").map_or("", |c| c.text),
             owner,
             frequency_cell: frequency.content,
-            frequency_text: &frequency.text,
-            frequency: Frequency::parse(&frequency.text),
+            frequency_text: frequency.text,
+            frequency: Frequency::parse(frequency.text),
             last,
             last_label,
         })

@@ -159,7 +159,7 @@ fn check_values(rule: &RuleMeta, key: &str, ctx: &Context<'_>, out: &mut Vec<Dia
             let Some(cell) = log.cell(row, key) else {
                 continue;
             };
-            let value = normalize_title(&cell.text);
+            let value = normalize_title(cell.text);
             if cell.text.is_empty()
                 || allowed.contains(&value)
                 || (value.is_empty() && allowed.iter().any(|a| a == "n a"))
@@ -210,7 +210,7 @@ impl Rule for IncidentOrder {
                 .iter()
                 .map(|row| {
                     let cell = log.cell(row, "date")?;
-                    let parsed = dates::find_date(&cell.text).ok()?;
+                    let parsed = dates::find_date(cell.text).ok()?;
                     let span = Span::new(
                         cell.content.start + parsed.start,
                         cell.content.start + parsed.end,

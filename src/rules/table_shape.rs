@@ -81,8 +81,7 @@ impl Rule for TableRowShape {
                         Some(fix),
                     )
                 } else {
-                    let dropped: Vec<&str> =
-                        row.cells[width..].iter().map(|c| c.text.as_str()).collect();
+                    let dropped: Vec<&str> = row.cells[width..].iter().map(|c| c.text).collect();
                     (
                         format!(
                             "this row has {count} cells but the header has {width}; GFM drops `{}`",

@@ -54,7 +54,7 @@ impl Rule for NoSupportedVersion {
             let any = table.table.rows.iter().any(|row| {
                 table
                     .cell(row, "supported")
-                    .is_some_and(|c| supported(&c.text))
+                    .is_some_and(|c| supported(c.text))
             });
             if any {
                 continue;

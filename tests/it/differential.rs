@@ -48,7 +48,7 @@ fn ours(source: &SourceFile) -> Model {
                     row.cells
                         .iter()
                         .take(width)
-                        .map(|c| c.text.clone())
+                        .map(|c| c.text.to_string())
                         .collect()
                 })
                 .collect()
