@@ -257,9 +257,17 @@ fn has_word_at(line: &str) -> bool {
             .get(i)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
-    bytes.windows(2).enumerate().any(|(i, w)| {
-        w.eq_ignore_ascii_case(b"at") && (i == 0 || !is_word(i - 1)) && !is_word(i + 2)
-    })
+    // `b | 0x20` folds `A` to `a` (and no other byte to either).
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| b | 0x20 == b'a') {
+        let at = from + offset;
+        let t = bytes.get(at + 1).is_some_and(|&b| b | 0x20 == b't');
+        if t && (at == 0 || !is_word(at - 1)) && !is_word(at + 2) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 #[cfg(test)]

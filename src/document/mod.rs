@@ -56,14 +56,6 @@ impl<'s> Document<'s> {
         self.source.slice(span)
     }
 
-    /// The innermost section holding `offset`, if any.
-    pub fn section_at(&self, offset: usize) -> Option<usize> {
-        let after = self
-            .sections
-            .partition_point(|section| section.heading.start <= offset);
-        after.checked_sub(1)
-    }
-
     /// Whether `span` overlaps a code span or code block.
     pub fn in_code(&self, span: Span) -> bool {
         overlaps_any(&self.code, span)

@@ -323,16 +323,31 @@ impl<'s> Builder<'s> {
                 .checked_sub(1);
         }
         document.text_lines = text_lines(self.source, self.start, &self.opaque);
-        let table_spans: Vec<Span> = document.tables.iter().map(|t| t.span).collect();
+        // Lines, tables and headings all come in document order: two cursors follow the
+        // lines. Tables do not nest, so the one starting last at or before a line is the only
+        // one that can hold it.
+        let (mut tables_before, mut sections_before) = (0, 0);
         for &line in &document.text_lines {
             let text = self.source.slice(line);
             contacts_in_line(text, line.start, &mut document.contacts);
-            // Tables come in document order and do not nest: the one starting last at or
-            // before the line is the only one that can hold it.
-            let before = table_spans.partition_point(|t| t.start <= line.start);
-            let in_table = before > 0 && line.within(table_spans[before - 1]);
+            while document
+                .tables
+                .get(tables_before)
+                .is_some_and(|t| t.span.start <= line.start)
+            {
+                tables_before += 1;
+            }
+            while document
+                .sections
+                .get(sections_before)
+                .is_some_and(|s| s.heading.start <= line.start)
+            {
+                sections_before += 1;
+            }
+            let in_table =
+                tables_before > 0 && line.within(document.tables[tables_before - 1].span);
             if !in_table {
-                let section = document.section_at(line.start);
+                let section = sections_before.checked_sub(1);
                 fields_in_line(text, line.start, section, &mut document.fields);
             }
         }
