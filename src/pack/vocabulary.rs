@@ -20,10 +20,20 @@ pub struct Vocabulary {
     word_terms: HashMap<String, Vec<(usize, usize)>>,
     /// The longest single-word term, in bytes.
     longest_term: usize,
-    /// Phrase terms (at a word start) and terms without spaces (anywhere), with their place.
-    other_terms: Vec<(String, usize, usize)>,
+    /// Phrase terms (matched at a word start) and terms in a script without spaces (matched
+    /// anywhere), with their place.
+    other_terms: Vec<OtherTerm>,
     /// Per concept, the bit of each of its groups; a concept without groups never matches.
     complete: Vec<u64>,
+}
+
+#[derive(Clone, Debug)]
+struct OtherTerm {
+    term: String,
+    /// A phrase of spaced words, rather than a term in a script without spaces.
+    phrase: bool,
+    concept: usize,
+    group: usize,
 }
 
 /// The most word groups a concept may have.
@@ -53,8 +63,14 @@ impl Vocabulary {
             });
             for (group, terms) in groups.iter().enumerate() {
                 for term in terms.iter().filter(|t| !t.is_empty()) {
-                    if term.contains(' ') || term.chars().any(is_unspaced_script) {
-                        vocabulary.other_terms.push((term.clone(), concept, group));
+                    let unspaced = term.chars().any(is_unspaced_script);
+                    if term.contains(' ') || unspaced {
+                        vocabulary.other_terms.push(OtherTerm {
+                            term: term.clone(),
+                            phrase: !unspaced,
+                            concept,
+                            group,
+                        });
                     } else {
                         vocabulary.longest_term = vocabulary.longest_term.max(term.len());
                         let places = vocabulary.word_terms.entry(term.clone()).or_default();
@@ -103,14 +119,15 @@ impl Vocabulary {
                 }
             }
         }
-        for (term, concept, group) in &self.other_terms {
-            let present = if term.contains(' ') && !term.chars().any(is_unspaced_script) {
-                word_starts(key).any(|at| key[at..].starts_with(term.as_str()))
+        for other in &self.other_terms {
+            let term = other.term.as_str();
+            let present = if other.phrase {
+                word_starts(key).any(|at| key[at..].starts_with(term))
             } else {
-                key.contains(term.as_str())
+                key.contains(term)
             };
             if present {
-                found[*concept] |= 1 << group;
+                found[other.concept] |= 1 << other.group;
             }
         }
         self.complete
