@@ -13,7 +13,7 @@ use crate::document::{
     title_matches,
 };
 use crate::io::source::Span;
-use crate::pack::{ColumnSpec, ColumnType, Pack, SectionSpec, TableSpec};
+use crate::pack::{ColumnType, Pack, SectionSpec, TableSpec};
 
 pub use crate::pack::TableKind;
 
@@ -58,14 +58,18 @@ impl<'a> KindTable<'a> {
     }
 
     /// The column's title as the table writes it (else as the pack names it).
-    pub fn title(&self, key: &str) -> String {
+    pub fn title<'k>(&self, key: &'k str) -> &'k str
+    where
+        'a: 'k,
+    {
         let written = self
             .column(key)
             .and_then(|i| self.table.header.cells.get(i))
-            .map(|c| c.text.to_string());
+            .map(|c| c.text)
+            .filter(|text| !text.is_empty());
         written
-            .or_else(|| self.spec.columns.get(key).map(|c| c.title.clone()))
-            .unwrap_or_else(|| key.to_string())
+            .or_else(|| self.spec.columns.get(key).map(|c| c.title.as_str()))
+            .unwrap_or(key)
     }
 }
 
@@ -112,7 +116,26 @@ pub struct DateValue<'a> {
     /// The date may not lie after today.
     pub past: bool,
     /// What the date is, for messages: "`Last Rotated` of `AWS Access Keys`".
-    pub what: String,
+    pub what: DateSubject<'a>,
+}
+
+/// What a date is: a column of a row ("`Last Rotated` of `AWS Access Keys`") or a field
+/// ("`Last Updated`"). Written out only for a message, not for every date of a document.
+#[derive(Clone, Copy, Debug)]
+pub struct DateSubject<'a> {
+    /// The column's title or the field's label.
+    pub name: &'a str,
+    /// What the row is about; empty for a field.
+    pub row: &'a str,
+}
+
+impl std::fmt::Display for DateSubject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.row {
+            "" => write!(f, "`{}`", self.name),
+            row => write!(f, "`{}` of `{row}`", self.name),
+        }
+    }
 }
 
 /// How often the policy must be reviewed, and where that came from.
@@ -179,7 +202,10 @@ impl<'a> Policy<'a> {
                 text: doc.text(field.field.value_span),
                 parsed: field.parsed.clone(),
                 past: field.kind != FieldKind::NextReview,
-                what: format!("`{}`", field.field.label),
+                what: DateSubject {
+                    name: &field.field.label,
+                    row: "",
+                },
             });
         }
         dates.sort_by_key(|d| d.span);
@@ -492,23 +518,17 @@ fn table_dates<'a>(
                 text: doc.text(cell.content),
                 parsed,
                 past: column.past,
-                what: row_label(kind_table, row, key, column),
+                what: row_label(kind_table, row, key),
             });
         }
     }
 }
 
 /// "`Last Rotated` of `AWS Access Keys`": the column and what the row is about.
-fn row_label(kind_table: &KindTable<'_>, row: &Row, key: &str, column: &ColumnSpec) -> String {
-    let title = kind_table.title(key);
-    let title = if title.is_empty() {
-        column.title.clone()
-    } else {
-        title
-    };
-    match kind_table.row_name(row) {
-        "" => format!("`{title}`"),
-        name => format!("`{title}` of `{name}`"),
+fn row_label<'a>(kind_table: &KindTable<'a>, row: &'a Row<'a>, key: &'a str) -> DateSubject<'a> {
+    DateSubject {
+        name: kind_table.title(key),
+        row: kind_table.row_name(row),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::Document;
 use crate::io::source::Span;
-use crate::lint::policy::{FieldKind, TableKind};
+use crate::lint::policy::{DateSubject, FieldKind, TableKind};
 use crate::lint::rule::{Context, Rule, RuleMeta};
 use crate::lint::schedule::{self, Basis, Status};
 use crate::pack::RequireReviewDate;
@@ -253,12 +253,12 @@ impl Rule for LastUpdatedStale {
             let before = table_spans.partition_point(|t| t.start <= span.start);
             before > 0 && span.within(table_spans[before - 1])
         };
-        let newest: Option<(NaiveDate, &str)> = ctx
+        let newest: Option<(NaiveDate, DateSubject<'_>)> = ctx
             .policy
             .dates
             .iter()
             .filter(|v| v.past && in_a_table(v.span))
-            .filter_map(|v| v.parsed.as_ref().ok().map(|p| (p.date, v.what.as_str())))
+            .filter_map(|v| v.parsed.as_ref().ok().map(|p| (p.date, v.what)))
             .filter(|(date, _)| *date <= ctx.today)
             .max_by_key(|(date, _)| *date);
         let Some((newest, what)) = newest else { return };
