@@ -60,12 +60,69 @@ pub enum DateError {
     Unparsable(String),
 }
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^([0-9]{4})([-/])([0-9]{1,2})([-/])([0-9]{1,2})(T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?",
-    )
-    .expect("static regex")
-});
+/// `2026-10-01`, `2026/10/1`, `2026-10-01T08:00:00+02:00` at the start of a text: read by
+/// hand, as it is the date of nearly every cell.
+struct IsoPrefix<'t> {
+    year: &'t str,
+    separators: (u8, u8),
+    month: &'t str,
+    day: &'t str,
+    /// A `T08:00…` time follows the day.
+    time: bool,
+    len: usize,
+}
+
+/// Four digits, `-` or `/`, one or two digits, `-` or `/`, one or two digits, and an optional
+/// time (`T` and digits, `:` and `.`, then an optional `Z` or `±hh[:]mm`).
+fn iso_prefix(text: &str) -> Option<IsoPrefix<'_>> {
+    let bytes = text.as_bytes();
+    let digits_at = |at: usize, most: usize| {
+        bytes.get(at..).map_or(0, |rest| {
+            rest.iter()
+                .take(most)
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        })
+    };
+    let separator = |at: usize| bytes.get(at).copied().filter(|b| matches!(b, b'-' | b'/'));
+    if digits_at(0, 4) != 4 {
+        return None;
+    }
+    let first = separator(4)?;
+    let month = digits_at(5, 2);
+    let second = separator(5 + month).filter(|_| month > 0)?;
+    let day_at = 6 + month;
+    let day = digits_at(day_at, 2);
+    if day == 0 {
+        return None;
+    }
+    let mut len = day_at + day;
+    let clock = bytes[len..]
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_digit() || matches!(b, b':' | b'.'))
+        .count();
+    let time = bytes.get(len) == Some(&b'T') && clock > 0;
+    if time {
+        len += 1 + clock;
+        if bytes.get(len) == Some(&b'Z') {
+            len += 1;
+        } else if matches!(bytes.get(len), Some(b'+' | b'-')) && digits_at(len + 1, 2) == 2 {
+            let colon = usize::from(bytes.get(len + 3) == Some(&b':'));
+            if digits_at(len + 3 + colon, 2) == 2 {
+                len += 5 + colon;
+            }
+        }
+    }
+    Some(IsoPrefix {
+        year: &text[..4],
+        separators: (first, second),
+        month: &text[5..5 + month],
+        day: &text[day_at..day_at + day],
+        time,
+        len,
+    })
+}
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})(?-u:\b)").expect("static regex")
 });
@@ -142,17 +199,16 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
             end: skipped + len,
         })
     };
-    if let Some(c) = ISO.captures(rest) {
-        let whole = &c[0];
-        let (separator, separator2) = (&c[2], &c[4]);
-        if separator != separator2 {
+    if let Some(iso) = iso_prefix(rest) {
+        let whole = &rest[..iso.len];
+        if iso.separators.0 != iso.separators.1 {
             return Err(DateError::Unparsable(whole.to_string()));
         }
-        let date = ymd(number(&c[1]), number(&c[3]), number(&c[5]), whole)?;
-        let form = match (separator, c.get(6)) {
-            ("/", _) => DateForm::YearSlashed,
-            (_, Some(_)) => DateForm::IsoDateTime,
-            _ if c[3].len() == 2 && c[5].len() == 2 => DateForm::Iso,
+        let date = ymd(number(iso.year), number(iso.month), number(iso.day), whole)?;
+        let form = match (iso.separators.0, iso.time) {
+            (b'/', _) => DateForm::YearSlashed,
+            (_, true) => DateForm::IsoDateTime,
+            _ if iso.month.len() == 2 && iso.day.len() == 2 => DateForm::Iso,
             _ => DateForm::YearSlashed,
         };
         return found(date, form, whole.len());
@@ -359,7 +415,64 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// The ISO prefix as a regular expression: the specification of `iso_prefix`.
+    static ISO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^([0-9]{4})([-/])([0-9]{1,2})([-/])([0-9]{1,2})(T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?",
+        )
+        .unwrap()
+    });
+
+    const PIECES: &[&str] = &[
+        "2026",
+        "202",
+        "1",
+        "12",
+        "123",
+        "-",
+        "/",
+        ".",
+        ":",
+        "T",
+        "Z",
+        "+",
+        "05",
+        "0530",
+        " ",
+        "x",
+        "2026-11-22",
+        "2026/1/2",
+        "T08:00",
+        "T.",
+        "+05:30",
+        "-0530",
+        "+05:3",
+        "Z",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_iso_prefix_follows_its_pattern(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..10)
+        ) {
+            let text = pieces.concat();
+            let by_hand = iso_prefix(&text).map(|i| {
+                let separators = (char::from(i.separators.0), char::from(i.separators.1));
+                (i.year, separators, i.month, i.day, i.time, i.len)
+            });
+            let by_pattern = ISO.captures(&text).map(|c| {
+                let separators = (c[2].chars().next().unwrap(), c[4].chars().next().unwrap());
+                let parts = (c.get(1).unwrap().as_str(), separators, c.get(3).unwrap().as_str());
+                (parts.0, parts.1, parts.2, c.get(5).unwrap().as_str(), c.get(6).is_some(), c[0].len())
+            });
+            prop_assert_eq!(by_hand, by_pattern, "{:?}", text);
+        }
+    }
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
