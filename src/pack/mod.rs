@@ -556,56 +556,45 @@ impl Loader<'_> {
             }
             None => None,
         };
+        // A key the pack leaves out comes from the pack it extends; with nothing to extend,
+        // it is missing.
+        let base = base.as_ref();
         let missing = |key: &str| miette::miette!("the pack {file} does not set `{key}`");
+        let sections = raw
+            .sections
+            .map(|sections| normalize_sections(sections, file))
+            .transpose()?;
+        let date_words = raw
+            .date_words
+            .map(|words| words.iter().map(|w| DateWord::new(w)).collect());
         Ok(Pack {
-            file_names: raw
-                .file_names
-                .or_else(|| base.as_ref().map(|b| b.file_names.clone()))
+            file_names: inherit(raw.file_names, base, |b| &b.file_names)
                 .ok_or_else(|| missing("file-names"))?,
-            sections: raw
-                .sections
-                .map(|sections| normalize_sections(sections, file))
-                .transpose()?
-                .or_else(|| base.as_ref().map(|b| b.sections.clone()))
+            sections: inherit(sections, base, |b| &b.sections)
                 .ok_or_else(|| missing("sections"))?,
-            contact: contact
-                .or_else(|| base.as_ref().map(|b| b.contact.clone()))
-                .ok_or_else(|| missing("contact"))?,
-            placeholders: placeholders
-                .or_else(|| base.as_ref().map(|b| b.placeholders.clone()))
+            contact: inherit(contact, base, |b| &b.contact).ok_or_else(|| missing("contact"))?,
+            placeholders: inherit(placeholders, base, |b| &b.placeholders)
                 .ok_or_else(|| missing("placeholders"))?,
-            secrets: secrets
-                .or_else(|| base.as_ref().map(|b| b.secrets.clone()))
-                .ok_or_else(|| missing("secrets"))?,
-            fields: raw
-                .fields
-                .map(normalize_fields)
-                .or_else(|| base.as_ref().map(|b| b.fields.clone()))
+            secrets: inherit(secrets, base, |b| &b.secrets).ok_or_else(|| missing("secrets"))?,
+            fields: inherit(raw.fields.map(normalize_fields), base, |b| &b.fields)
                 .ok_or_else(|| missing("fields"))?,
-            review: review
-                .or_else(|| base.as_ref().map(|b| b.review.clone()))
-                .ok_or_else(|| missing("review"))?,
-            rotation: raw
-                .rotation
-                .or_else(|| base.as_ref().map(|b| b.rotation))
+            review: inherit(review, base, |b| &b.review).ok_or_else(|| missing("review"))?,
+            rotation: inherit(raw.rotation, base, |b| &b.rotation)
                 .ok_or_else(|| missing("rotation"))?,
-            date_words: raw
-                .date_words
-                .map(|words| words.iter().map(|w| DateWord::new(w)).collect())
-                .or_else(|| base.as_ref().map(|b| b.date_words.clone()))
+            date_words: inherit(date_words, base, |b| &b.date_words)
                 .ok_or_else(|| missing("date-words"))?,
-            tables: raw
-                .tables
-                .map(normalize_tables)
-                .or_else(|| base.as_ref().map(|b| b.tables.clone()))
+            tables: inherit(raw.tables.map(normalize_tables), base, |b| &b.tables)
                 .ok_or_else(|| missing("tables"))?,
-            require_review_date: raw
-                .require_review_date
-                .or_else(|| base.as_ref().map(|b| b.require_review_date))
+            require_review_date: inherit(raw.require_review_date, base, |b| &b.require_review_date)
                 .unwrap_or_default(),
             rules,
         })
     }
+}
+
+/// The pack's own value of a key, else the one of the pack it extends.
+fn inherit<T: Clone>(own: Option<T>, base: Option<&Pack>, of: fn(&Pack) -> &T) -> Option<T> {
+    own.or_else(|| base.map(|b| of(b).clone()))
 }
 
 /// Aliases and concept terms normalised once, as headings are, and indexed.
