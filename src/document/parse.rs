@@ -19,11 +19,139 @@ pub fn parse(source: &SourceFile) -> Document<'_> {
     let markdown = &source.text[start..];
 
     let mut builder = Builder::new(source, start);
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter();
-    for (event, range) in parser {
-        builder.event(event, Span::from(range).shift(start));
-    }
+    parse_in_chunks(markdown, CHUNK_BYTES, &mut ShiftedBy(start, &mut builder));
     builder.finish(front_matter)
+}
+
+/// How much of a large document pulldown-cmark parses at a time (see [`parse_in_chunks`]).
+const CHUNK_BYTES: usize = 512 * 1024;
+
+/// What takes the events of a parse, and can take back those since a mark.
+trait EventSink<'m> {
+    type Mark: Copy;
+    fn event(&mut self, event: Event<'m>, range: Range<usize>);
+    fn mark(&self) -> Self::Mark;
+    fn rollback(&mut self, mark: Self::Mark);
+}
+
+/// Hands every pulldown-cmark event of `markdown` to `sink`, in order, with its range.
+///
+/// pulldown-cmark's first pass builds the tree of everything it is given, about four times
+/// the text's size; a large document is therefore parsed in chunks of about `chunk_bytes`,
+/// so that only one chunk's tree is alive at a time. A chunk ends just before an ATX heading
+/// at the start of a line that follows an empty line: there every block has closed (a
+/// paragraph, list, quote or table ends at the empty line), unless a fenced code block or an
+/// HTML block of the kinds that run to an end marker (`<!--`, `<pre>`, `<script>` …) is
+/// still open. Such a block reaches the end of its chunk, which is checked: the chunk's
+/// events are then taken back and it is parsed again, extended to the next boundary. Link
+/// reference definitions are document-wide, so a document that may hold one (any `]:`) is
+/// parsed whole. The events are those of a parse of the whole text (tests compare them on
+/// every fixture and corpus document, cut at every boundary, and on random documents).
+fn parse_in_chunks<'m, S: EventSink<'m>>(markdown: &'m str, chunk_bytes: usize, sink: &mut S) {
+    let whole = markdown.len() <= chunk_bytes || markdown.contains("]:");
+    let mut start = 0;
+    while start < markdown.len() {
+        let mut end = if whole {
+            markdown.len()
+        } else {
+            chunk_boundary(markdown, start + chunk_bytes)
+        };
+        let mark = sink.mark();
+        while !parse_chunk(markdown, start..end, sink) && end < markdown.len() {
+            sink.rollback(mark);
+            end = chunk_boundary(markdown, end + 1);
+        }
+        start = end;
+    }
+}
+
+/// Parses `markdown[chunk]` on its own into `sink`; false when a fenced code block or an HTML
+/// block runs to the chunk's end, that is, when the chunk may have cut it.
+fn parse_chunk<'m, S: EventSink<'m>>(markdown: &'m str, chunk: Range<usize>, sink: &mut S) -> bool {
+    let (offset, text) = (chunk.start, &markdown[chunk]);
+    let mut closed = true;
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        if range.end == text.len()
+            && matches!(event, Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock))
+        {
+            closed = false;
+        }
+        sink.event(event, range.start + offset..range.end + offset);
+    }
+    closed
+}
+
+/// The builder, given ranges into text that starts `.0` bytes into the file.
+struct ShiftedBy<'b, 's>(usize, &'b mut Builder<'s>);
+
+impl<'m> EventSink<'m> for ShiftedBy<'_, '_> {
+    type Mark = BuilderMark;
+
+    fn event(&mut self, event: Event<'m>, range: Range<usize>) {
+        self.1.event(event, Span::from(range).shift(self.0));
+    }
+
+    fn mark(&self) -> BuilderMark {
+        let b = &self.1;
+        BuilderMark([
+            b.sections.len(),
+            b.tables.len(),
+            b.comments.len(),
+            b.code.len(),
+            b.opaque.len(),
+            b.container_depth,
+        ])
+    }
+
+    fn rollback(&mut self, BuilderMark(lengths): BuilderMark) {
+        let b = &mut self.1;
+        let [sections, tables, comments, code, opaque, depth] = lengths;
+        b.sections.truncate(sections);
+        b.tables.truncate(tables);
+        b.comments.truncate(comments);
+        b.code.truncate(code);
+        b.opaque.truncate(opaque);
+        b.container_depth = depth;
+        b.heading = None;
+    }
+}
+
+/// The lengths of what a [`Builder`] has collected, and its container depth.
+#[derive(Clone, Copy)]
+struct BuilderMark([usize; 6]);
+/// The first chunk boundary at or after byte `from` (the end of the text when there is none):
+/// the start of a line that opens an ATX heading (`#` to `######`, then a space, a tab or the
+/// line's end) and follows an empty line.
+fn chunk_boundary(markdown: &str, from: usize) -> usize {
+    let bytes = markdown.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        // The next "\n\n" or "\n\r\n" (an empty line) at or after `at`.
+        let Some(newline) = bytes[at..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let line = at + newline + 1;
+        let after_empty = match bytes.get(line..) {
+            Some([b'\n', ..]) => Some(line + 1),
+            Some([b'\r', b'\n', ..]) => Some(line + 2),
+            _ => None,
+        };
+        at = line;
+        let Some(next) = after_empty else {
+            continue;
+        };
+        // Only an empty line that starts a line of its own: the one before it ended at `line`.
+        let hashes = bytes[next..].iter().take_while(|&&b| b == b'#').count();
+        if (1..=6).contains(&hashes)
+            && matches!(
+                bytes.get(next + hashes),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r')
+            )
+        {
+            return next;
+        }
+    }
+    bytes.len()
 }
 
 /// The length of YAML front matter at the very start of `body`: a `---` line, then lines up to
@@ -484,6 +612,134 @@ mod tests {
         assert_eq!(title("**:**"), Some(":"));
         assert_eq!(title("**Contact** us"), None);
         assert_eq!(title("**a** and **b**"), None);
+    }
+
+    impl<'m> EventSink<'m> for Vec<(Event<'m>, Range<usize>)> {
+        type Mark = usize;
+        fn event(&mut self, event: Event<'m>, range: Range<usize>) {
+            self.push((event, range));
+        }
+        fn mark(&self) -> usize {
+            self.len()
+        }
+        fn rollback(&mut self, mark: usize) {
+            self.truncate(mark);
+        }
+    }
+
+    fn events(markdown: &str, chunk_bytes: usize) -> Vec<(Event<'_>, Range<usize>)> {
+        let mut out = Vec::new();
+        parse_in_chunks(markdown, chunk_bytes, &mut out);
+        out
+    }
+
+    /// Every `.md` file under `dir`, recursively.
+    fn markdown_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                markdown_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md" || e == "txt") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn chunked_events_are_the_whole_parse_on_every_fixture_and_corpus_document() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        markdown_files(&root.join("fixtures"), &mut paths);
+        markdown_files(&root.join("../shared/seeds"), &mut paths);
+        markdown_files(&root.join("../shared/corpus/real"), &mut paths);
+        let mut chunked = 0;
+        for path in &paths {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue; // the corpus's one Latin-1 file
+            };
+            // Link reference definitions keep a document whole; without them, the same
+            // document is cut at every boundary.
+            let text = text.replace("]:", "] :");
+            let whole = events(&text, usize::MAX);
+            assert_eq!(events(&text, 0), whole, "{}", path.display());
+            chunked += usize::from(chunk_boundary(&text, 1) < text.len());
+        }
+        assert!(chunked >= 40, "only {chunked} documents had a boundary");
+    }
+
+    #[test]
+    fn a_block_open_at_a_boundary_extends_the_chunk() {
+        for open in [
+            "```",
+            "~~~~",
+            "<!--",
+            "<pre>",
+            "<script>",
+            "<?php",
+            "<![CDATA[",
+            "- a\n  ```",
+        ] {
+            let text = format!("# A\n\n{open}\n\n# B\n\nx\n\n# C\n");
+            assert!(chunk_boundary(&text, 1) < text.len());
+            assert_eq!(events(&text, 0), events(&text, usize::MAX), "{open}");
+        }
+    }
+
+    #[test]
+    fn chunk_boundaries_are_atx_headings_after_an_empty_line() {
+        let text = "# A\nx\n# B\n\n#C\n\n####### D\n\r\n## E\n\n#\n";
+        let after = |from| &text[chunk_boundary(text, from)..];
+        assert_eq!(after(1), "## E\n\n#\n");
+        assert_eq!(after(text.find("## E").unwrap() + 1), "#\n");
+        assert_eq!(after(text.len() - 1), "");
+    }
+
+    /// Lines that open and close every kind of block, for documents made at random.
+    const LINES: &[&str] = &[
+        "",
+        "",
+        "# H",
+        "## H",
+        "#",
+        "text",
+        "- item",
+        "  - nested",
+        "1. one",
+        "> quote",
+        "    indented",
+        "```",
+        "~~~",
+        "```rust",
+        "  ```",
+        "<!--",
+        "-->",
+        "<!-- c -->",
+        "<pre>",
+        "</pre>",
+        "<div>",
+        "| a | b |",
+        "|---|---|",
+        "| 1 | 2 |",
+        "---",
+        "===",
+        "**Bold**",
+        "[x]: https://example.com",
+        "\r",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn chunked_events_are_the_whole_parse(
+            lines in proptest::collection::vec(proptest::sample::select(LINES), 0..60)
+        ) {
+            let text = lines.join("\n");
+            let whole = events(&text, usize::MAX);
+            prop_assert_eq!(events(&text, 0), whole.clone(), "{:?}", text);
+            prop_assert_eq!(events(&text, 7), whole, "{:?}", text);
+        }
     }
 
     #[test]
