@@ -142,7 +142,7 @@ fn read_stdin(name: Option<&Path>) -> Result<SourceFile, miette::Report> {
         .read_to_end(&mut bytes)
         .map_err(|err| miette::miette!("cannot read standard input: {err}"))?;
     let name = name.unwrap_or(Path::new("-"));
-    SourceFile::from_bytes(name, bytes).map_err(|err| write::encoding_error(&err))
+    write::decode(name, bytes)
 }
 
 /// Writes a report to `--output-file`, else to standard output. A reader that stops early

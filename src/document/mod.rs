@@ -33,9 +33,11 @@ pub struct Document<'s> {
     pub code: Vec<Span>,
     /// YAML front matter, only when the document starts with it.
     pub front_matter: Option<Span>,
-    /// Lines (without line endings) of rendered text: everything outside code blocks,
-    /// HTML blocks and front matter.
-    pub text_lines: Vec<Span>,
+    /// The lines of rendered text (see [`Document::text_lines`]), as runs of line indices: a
+    /// 20 MB policy has 300,000 lines, and a few thousand runs of them.
+    text_runs: Vec<std::ops::Range<usize>>,
+    /// Where the Markdown starts (after a BOM and front matter).
+    text_start: usize,
 }
 
 /// An HTML comment `<!-- text -->`.
@@ -73,6 +75,18 @@ impl<'s> Document<'s> {
         })
     }
 
+    /// Lines (without line endings) of rendered text: everything outside code blocks,
+    /// HTML blocks and front matter.
+    pub fn text_lines(&self) -> impl Iterator<Item = Span> + '_ {
+        let start = self.text_start;
+        self.text_runs.iter().flat_map(move |run| {
+            run.clone().map(move |index| {
+                let line = self.source.line_span(index);
+                Span::new(line.start.max(start), line.end.max(start))
+            })
+        })
+    }
+
     /// Matches of `pattern` in rendered text: never inside code, comments or front matter.
     pub fn prose_matches<'a>(
         &'a self,
@@ -82,8 +96,10 @@ impl<'s> Document<'s> {
         // anchors to line ends, which the whole text has elsewhere): one search a document
         // instead of one a line for the usual pattern that is not there.
         let possible = pattern.is_anchored() || pattern.is_match(&self.source.text);
-        let lines = if possible { &self.text_lines[..] } else { &[] };
-        lines.iter().flat_map(move |&line| {
+        let lines = self
+            .text_lines()
+            .take(if possible { usize::MAX } else { 0 });
+        lines.flat_map(move |line| {
             let text = self.text(line);
             pattern.find_iter(text).filter_map(move |found| {
                 let span = Span::new(line.start + found.start(), line.start + found.end());

@@ -442,22 +442,29 @@ impl<'s> Builder<'s> {
             comments: self.comments,
             code: self.code,
             front_matter,
-            text_lines: Vec::new(),
+            text_runs: text_runs(self.source, self.start, &self.opaque),
+            text_start: self.start,
         };
+        // Rows are split into cells only now that the parser's tree is gone: for a table of
+        // 100,000 rows, the two together would be the largest memory of the run.
         for table in &mut document.tables {
+            table.rows.shrink_to_fit();
+            for row in std::iter::once(&mut table.header).chain(&mut table.rows) {
+                *row = table::split_row(self.source.slice(row.span), row.span.start);
+            }
             table.section = document
                 .sections
                 .partition_point(|s| s.heading.start <= table.span.start)
                 .checked_sub(1);
         }
-        document.text_lines = text_lines(self.source, self.start, &self.opaque);
         // Lines, tables and headings all come in document order: two cursors follow the
         // lines. Tables do not nest, so the one starting last at or before a line is the only
         // one that can hold it.
         let (mut tables_before, mut sections_before) = (0, 0);
-        for &line in &document.text_lines {
+        let (mut contacts, mut fields) = (Vec::new(), Vec::new());
+        for line in document.text_lines() {
             let text = self.source.slice(line);
-            contacts_in_line(text, line.start, &mut document.contacts);
+            contacts_in_line(text, line.start, &mut contacts);
             while document
                 .tables
                 .get(tables_before)
@@ -476,9 +483,10 @@ impl<'s> Builder<'s> {
                 tables_before > 0 && line.within(document.tables[tables_before - 1].span);
             if !in_table {
                 let section = sections_before.checked_sub(1);
-                fields_in_line(text, line.start, section, &mut document.fields);
+                fields_in_line(text, line.start, section, &mut fields);
             }
         }
+        (document.contacts, document.fields) = (contacts, fields);
         let comment_spans: Vec<Span> = document.comments.iter().map(|c| c.span).collect();
         document
             .contacts
@@ -512,15 +520,17 @@ fn trim_line_end(source: &SourceFile, span: Span) -> Span {
     Span::new(span.start, span.start + trimmed.len())
 }
 
-/// A table row: the first line of `span`, split into cells.
+/// A table row: the first line of `span`, its cells still to split (see [`Builder::finish`]).
 fn table_row(source: &SourceFile, span: Span) -> table::Row<'_> {
     let line = source.line_span(source.line_index(span.start));
-    let row = Span::new(span.start.max(line.start), line.end);
-    table::split_row(source.slice(row), row.start)
+    table::Row {
+        span: Span::new(span.start.max(line.start), line.end),
+        cells: Vec::new(),
+    }
 }
 
-/// Every line from `start` on that does not touch an opaque block.
-fn text_lines(source: &SourceFile, start: usize, opaque: &[Span]) -> Vec<Span> {
+/// The lines from `start` on that touch no opaque block, as runs of line indices.
+fn text_runs(source: &SourceFile, start: usize, opaque: &[Span]) -> Vec<Range<usize>> {
     // The blocks sorted and merged, walked alongside the lines: linear in lines + blocks.
     let mut blocks: Vec<Span> = opaque.to_vec();
     blocks.sort();
@@ -532,20 +542,24 @@ fn text_lines(source: &SourceFile, start: usize, opaque: &[Span]) -> Vec<Span> {
         }
     }
     let mut next = 0;
-    let first = source.line_index(start);
-    (first..source.line_count())
-        .map(|index| source.line_span(index))
-        .map(|line| Span::new(line.start.max(start), line.end.max(start)))
-        .filter(|line| {
-            while merged
-                .get(next)
-                .is_some_and(|block| block.end <= line.start)
-            {
-                next += 1;
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for index in source.line_index(start)..source.line_count() {
+        let line = source.line_span(index);
+        let line = Span::new(line.start.max(start), line.end.max(start));
+        while merged
+            .get(next)
+            .is_some_and(|block| block.end <= line.start)
+        {
+            next += 1;
+        }
+        if merged.get(next).is_none_or(|block| block.start > line.end) {
+            match runs.last_mut() {
+                Some(run) if run.end == index => run.end += 1,
+                _ => runs.push(index..index + 1),
             }
-            merged.get(next).is_none_or(|block| block.start > line.end)
-        })
-        .collect()
+        }
+    }
+    runs
 }
 
 static FRONT_MATTER_FIELD: LazyLock<Regex> = LazyLock::new(|| {

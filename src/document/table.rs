@@ -10,15 +10,37 @@ pub enum Alignment {
     Right,
 }
 
-/// One cell as written. `source[content] == text` always holds.
+/// One cell as written. `source[content()] == text` always holds.
+///
+/// Its offsets are kept as `u32` (files over 4 GiB are refused when read): a table can have
+/// 100,000 rows, and a cell is then 32 bytes instead of 48.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cell<'s> {
-    /// Everything between the two pipes (or the line edge), whitespace included.
-    pub span: Span,
-    /// The cell's trimmed content; empty (zero-length, mid-cell) for a blank cell.
-    pub content: Span,
-    /// The source text of `content`, markup and `\|` escapes as written.
+    /// The source text of [`Cell::content`], markup and `\|` escapes as written.
     pub text: &'s str,
+    span: [u32; 2],
+    content: [u32; 2],
+}
+
+impl<'s> Cell<'s> {
+    fn new(span: Span, content: Span, text: &'s str) -> Self {
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Cell {
+            text,
+            span: [offset(span.start), offset(span.end)],
+            content: [offset(content.start), offset(content.end)],
+        }
+    }
+
+    /// Everything between the two pipes (or the line edge), whitespace included.
+    pub fn span(&self) -> Span {
+        Span::new(self.span[0] as usize, self.span[1] as usize)
+    }
+
+    /// The cell's trimmed content; empty (zero-length, mid-cell) for a blank cell.
+    pub fn content(&self) -> Span {
+        Span::new(self.content[0] as usize, self.content[1] as usize)
+    }
 }
 
 /// A header or body row. `cells` holds every cell the row really has, which may be fewer or
@@ -53,51 +75,118 @@ impl Table<'_> {
 /// as GFM does: a leading and a trailing pipe are optional, and a pipe inside a code span
 /// still separates cells unless it is escaped.
 pub fn split_row(line: &str, base: usize) -> Row<'_> {
-    let mut pipes = Vec::new();
-    let mut escaped = false;
-    for (i, b) in line.bytes().enumerate() {
-        match b {
-            _ if escaped => escaped = false,
-            b'\\' => escaped = true,
-            b'|' => pipes.push(i),
-            _ => {}
-        }
-    }
     let leading = line.len() - line.trim_start().len();
     let trailing = line.trim_end().len();
-    let mut bounds = Vec::with_capacity(pipes.len() + 2);
-    if pipes.first() != Some(&leading) {
-        bounds.push(None);
+    let cell = |start: usize, end: usize| {
+        let raw = &line[start..end];
+        let content_start = start + (raw.len() - raw.trim_start().len());
+        let content_end = (start + raw.trim_end().len()).max(content_start);
+        Cell::new(
+            Span::new(base + start, base + end),
+            Span::new(base + content_start, base + content_end),
+            &line[content_start..content_end],
+        )
+    };
+    // Counted first, so that a row holds exactly its cells (a table may have 100,000 rows):
+    // one more than the pipes, less an opening and a closing pipe.
+    let (pipes, last) = unescaped_pipes(line).fold((0, None), |(n, _), p| (n + 1, Some(p)));
+    let opens = line.as_bytes().get(leading) == Some(&b'|');
+    let closes = last.is_some_and(|p: usize| p + 1 == trailing);
+    let mut cells = Vec::with_capacity(pipes + 1 - usize::from(opens) - usize::from(closes));
+    // Where the cell being read starts: after the last pipe, or at 0 before the first.
+    let mut start = None;
+    for pipe in unescaped_pipes(line) {
+        // A pipe before any cell text only opens the row.
+        if !(start.is_none() && pipe == leading) {
+            cells.push(cell(start.unwrap_or(0), pipe));
+        }
+        start = Some(pipe + 1);
     }
-    bounds.extend(pipes.iter().map(|&p| Some(p)));
-    let ends_with_pipe = pipes.last().is_some_and(|&p| p + 1 == trailing);
-    if !ends_with_pipe {
-        bounds.push(None);
+    // A pipe that ends the line only closes the row.
+    if !closes {
+        cells.push(cell(start.unwrap_or(0), line.len()));
     }
-    let cells = bounds
-        .windows(2)
-        .map(|pair| {
-            let start = pair[0].map_or(0, |p| p + 1);
-            let end = pair[1].unwrap_or(line.len());
-            let raw = &line[start..end];
-            let content_start = start + (raw.len() - raw.trim_start().len());
-            let content_end = (start + raw.trim_end().len()).max(content_start);
-            Cell {
-                span: Span::new(base + start, base + end),
-                content: Span::new(base + content_start, base + content_end),
-                text: &line[content_start..content_end],
-            }
-        })
-        .collect();
     Row {
         span: Span::new(base, base + line.len()),
         cells,
     }
 }
 
+/// The byte offsets of the pipes in `line` that a backslash does not escape.
+fn unescaped_pipes(line: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut escaped = false;
+    line.bytes().enumerate().filter_map(move |(i, b)| {
+        let pipe = b == b'|' && !escaped;
+        escaped = !escaped && b == b'\\';
+        pipe.then_some(i)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The definition `split_row` is checked against: the pipes collected, then the cells
+    /// between each pair of bounds (the line's edges count when no pipe stands there).
+    fn split_row_by_bounds(line: &str, base: usize) -> Row<'_> {
+        let pipes: Vec<usize> = {
+            let (mut pipes, mut escaped) = (Vec::new(), false);
+            for (i, b) in line.bytes().enumerate() {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'|' => pipes.push(i),
+                    _ => {}
+                }
+            }
+            pipes
+        };
+        let leading = line.len() - line.trim_start().len();
+        let trailing = line.trim_end().len();
+        let mut bounds = Vec::new();
+        if pipes.first() != Some(&leading) {
+            bounds.push(None);
+        }
+        bounds.extend(pipes.iter().map(|&p| Some(p)));
+        if !pipes.last().is_some_and(|&p| p + 1 == trailing) {
+            bounds.push(None);
+        }
+        let cells = bounds
+            .windows(2)
+            .map(|pair| {
+                let start = pair[0].map_or(0, |p| p + 1);
+                let end = pair[1].unwrap_or(line.len());
+                let raw = &line[start..end];
+                let content_start = start + (raw.len() - raw.trim_start().len());
+                let content_end = (start + raw.trim_end().len()).max(content_start);
+                Cell::new(
+                    Span::new(base + start, base + end),
+                    Span::new(base + content_start, base + content_end),
+                    &line[content_start..content_end],
+                )
+            })
+            .collect();
+        Row {
+            span: Span::new(base, base + line.len()),
+            cells,
+        }
+    }
+
+    const PIECES: &[&str] = &["|", "\\", " ", "\t", "a", "é", "`", "\u{3000}"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn cells_are_those_between_the_bounds(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..12)
+        ) {
+            let line = pieces.concat();
+            let row = split_row(&line, 7);
+            prop_assert_eq!(&row, &split_row_by_bounds(&line, 7), "{:?}", line);
+            prop_assert_eq!(row.cells.capacity(), row.cells.len());
+        }
+    }
 
     fn texts<'s>(row: &Row<'s>) -> Vec<&'s str> {
         row.cells.iter().map(|c| c.text).collect()
@@ -107,9 +196,9 @@ mod tests {
     fn splits_at_unescaped_pipes_only() {
         let row = split_row(r"| a \| b | `c|d` |  |", 10);
         assert_eq!(texts(&row), [r"a \| b", "`c", "d`", ""]);
-        assert_eq!(row.cells[0].span, Span::new(11, 19));
-        assert_eq!(row.cells[0].content, Span::new(12, 18));
-        assert_eq!(row.cells[3].content.len(), 0);
+        assert_eq!(row.cells[0].span(), Span::new(11, 19));
+        assert_eq!(row.cells[0].content(), Span::new(12, 18));
+        assert_eq!(row.cells[3].content().len(), 0);
     }
 
     #[test]

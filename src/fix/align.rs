@@ -35,9 +35,9 @@ pub fn is_aligned(source: &SourceFile, table: &Table) -> bool {
         return false;
     }
     (0..width).all(|column| {
-        let first = source.slice(rows[0].cells[column].span).width();
+        let first = source.slice(rows[0].cells[column].span()).width();
         rows.iter()
-            .all(|r| source.slice(r.cells[column].span).width() == first)
+            .all(|r| source.slice(r.cells[column].span()).width() == first)
     })
 }
 
@@ -62,7 +62,7 @@ pub fn realign(source: &SourceFile, table: &Table) -> Option<Vec<Edit>> {
     {
         return None;
     }
-    let first = source.slice(table.header.cells.first()?.span);
+    let first = source.slice(table.header.cells.first()?.span());
     let pad = " ".repeat(first.len() - first.trim_start().len());
     // A column keeps the width its header gives it unless a cell now needs more, so an edit
     // that shortens a cell changes that cell only.
@@ -75,7 +75,7 @@ pub fn realign(source: &SourceFile, table: &Table) -> Option<Vec<Edit>> {
                 .map(|(_, r)| r.cells[column].text.width())
                 .max()
                 .unwrap_or(0);
-            let header = source.slice(table.header.cells[column].span).width();
+            let header = source.slice(table.header.cells[column].span()).width();
             content.max(header.saturating_sub(2 * pad.len())).max(3)
         })
         .collect();

@@ -54,14 +54,14 @@ fn refuse(message: String, help: String) -> miette::Report {
 
 /// Sets a cell's content; a blank cell is rewritten whole, padded like its neighbours.
 fn cell_edit(update: &mut Update, doc: &Document<'_>, cell: &Cell, new: String, what: String) {
-    if cell.content.is_empty() {
+    if cell.content().is_empty() {
         update.changes.push(format!("{what}: (blank) → {new}"));
         update.edits.push(Edit {
-            span: cell.span,
+            span: cell.span(),
             replacement: format!(" {new} "),
         });
     } else {
-        update.set(cell.content, doc.text(cell.content), new, what);
+        update.set(cell.content(), doc.text(cell.content()), new, what);
     }
 }
 

@@ -18,7 +18,23 @@ pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
             path.display()
         )
     })?;
-    SourceFile::from_bytes(path, bytes).map_err(|err| encoding_error(&err))
+    decode(path, bytes)
+}
+
+/// The largest policy read: offsets into it are kept in 32 bits.
+const MAX_BYTES: usize = u32::MAX as usize;
+
+/// A file's bytes (or standard input's, named `name`) as a policy: UTF-8 of at most 4 GiB.
+pub fn decode(name: &Path, bytes: Vec<u8>) -> Result<SourceFile, miette::Report> {
+    if bytes.len() > MAX_BYTES {
+        return Err(miette::miette!(
+            help = "policy-lint reads policies of up to 4 GiB",
+            "{} is too large ({} bytes)",
+            name.display(),
+            bytes.len()
+        ));
+    }
+    SourceFile::from_bytes(name, bytes).map_err(|err| encoding_error(&err))
 }
 
 /// An encoding error naming the file, the byte and its line, with the bytes around it shown.

@@ -192,7 +192,18 @@ impl<'a> Policy<'a> {
             .filter_map(|table| classify(doc, pack, table, &meanings))
             .collect();
         let dated_fields = dated_fields(doc, pack);
-        let mut dates = Vec::new();
+        // A date per row and date column, and one per field: reserved at once, for a table
+        // of 100,000 rows is a large vector to grow by doubling.
+        let mut dates = Vec::with_capacity(
+            tables
+                .iter()
+                .map(|t| {
+                    let date_columns = t.spec.columns.values();
+                    t.table.rows.len() * date_columns.filter(|c| c.kind == ColumnType::Date).count()
+                })
+                .sum::<usize>()
+                + dated_fields.len(),
+        );
         for kind_table in &tables {
             table_dates(doc, pack, kind_table, &mut dates);
         }
@@ -342,10 +353,9 @@ fn reporting_opening(doc: &Document<'_>, pack: &Pack, spec: &SectionSpec) -> Opt
         .map_or(doc.source.text.len(), |s| s.heading.start);
     let opening = Span::new(0, end);
     let instructs = doc
-        .text_lines
-        .iter()
+        .text_lines()
         .take_while(|line| line.start < end)
-        .any(|&line| {
+        .any(|line| {
             let key = normalize_title(doc.text(line));
             spec.expresses_concept(&key)
         });
@@ -510,12 +520,12 @@ fn table_dates<'a>(
             }
             let parsed = dates::find_date(cell.text);
             let span = match &parsed {
-                Ok(p) => Span::new(cell.content.start + p.start, cell.content.start + p.end),
-                Err(_) => cell.content,
+                Ok(p) => Span::new(cell.content().start + p.start, cell.content().start + p.end),
+                Err(_) => cell.content(),
             };
             out.push(DateValue {
                 span,
-                text: doc.text(cell.content),
+                text: doc.text(cell.content()),
                 parsed,
                 past: column.past,
                 what: row_label(kind_table, row, key),

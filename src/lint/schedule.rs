@@ -173,15 +173,15 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
         let last = table.cell(row, "last-rotated").and_then(|cell| {
             let parsed = dates::find_date(cell.text).ok()?;
             let span = Span::new(
-                cell.content.start + parsed.start,
-                cell.content.start + parsed.end,
+                cell.content().start + parsed.start,
+                cell.content().start + parsed.end,
             );
             Some((parsed.date, span))
         });
         Some(Rotation {
             name: table.cell(row, "secret").map_or("", |c| c.text),
             owner,
-            frequency_cell: frequency.content,
+            frequency_cell: frequency.content(),
             frequency_text: frequency.text,
             frequency: Frequency::parse(frequency.text),
             last,

@@ -169,7 +169,7 @@ fn check_values(rule: &RuleMeta, key: &str, ctx: &Context<'_>, out: &mut Vec<Dia
             out.push(Diagnostic {
                 rule: rule.name,
                 severity: rule.default_severity,
-                span: cell.content,
+                span: cell.content(),
                 message: format!("{key} `{}` is not one of the allowed values", cell.text),
                 help: Some(format!("use one of: {}", spec.values.join(", "))),
                 fix: None,
@@ -212,8 +212,8 @@ impl Rule for IncidentOrder {
                     let cell = log.cell(row, "date")?;
                     let parsed = dates::find_date(cell.text).ok()?;
                     let span = Span::new(
-                        cell.content.start + parsed.start,
-                        cell.content.start + parsed.end,
+                        cell.content().start + parsed.start,
+                        cell.content().start + parsed.end,
                     );
                     Some((parsed.date, span))
                 })
@@ -256,14 +256,14 @@ fn sort_rows(doc: &Document<'_>, rows: &[Row], dates: &[chrono::NaiveDate]) -> O
     }
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| dates[i]);
-    let mut text = String::new();
+    let (first, last) = (rows.first()?.span, rows.last()?.span);
+    let mut text = String::with_capacity(last.end - first.start);
     for (position, &i) in order.iter().enumerate() {
         text.push_str(doc.text(rows[i].span));
         if let Some(next) = rows.get(position + 1) {
             text.push_str(doc.text(Span::new(rows[position].span.end, next.span.start)));
         }
     }
-    let (first, last) = (rows.first()?.span, rows.last()?.span);
     Some(Fix {
         title: "sort the incidents by date".to_string(),
         applicability: Applicability::Safe,

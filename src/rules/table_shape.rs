@@ -131,7 +131,7 @@ impl Rule for EmptyCell {
                     out.push(Diagnostic {
                         rule: Self::META.name,
                         severity: Self::META.default_severity,
-                        span: cell.span,
+                        span: cell.span(),
                         message: format!("`{}`{of} is blank", table.title(key)),
                         help: Some("fill in the cell".to_string()),
                         fix: None,

@@ -19,13 +19,13 @@ fn every_cell_content_span_slices_to_its_text() {
             for row in std::iter::once(&table.header).chain(&table.rows) {
                 for cell in &row.cells {
                     assert_eq!(
-                        source.slice(cell.content),
+                        source.slice(cell.content()),
                         cell.text,
                         "{}",
                         source.path().display()
                     );
-                    assert!(cell.content.within(cell.span));
-                    assert!(cell.span.within(row.span));
+                    assert!(cell.content().within(cell.span()));
+                    assert!(cell.span().within(row.span));
                     assert_eq!(cell.text, cell.text.trim());
                     cells += 1;
                 }
@@ -120,7 +120,7 @@ fn seed_fields_are_found() {
     assert_eq!(rotation.rows[0].cells[3].text, "2025-11-16");
     assert_eq!(
         source
-            .line_col(rotation.rows[0].cells[3].content.start)
+            .line_col(rotation.rows[0].cells[3].content().start)
             .line,
         33
     );
