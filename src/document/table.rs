@@ -149,7 +149,7 @@ mod tests {
             bounds.push(None);
         }
         bounds.extend(pipes.iter().map(|&p| Some(p)));
-        if !pipes.last().is_some_and(|&p| p + 1 == trailing) {
+        if pipes.last().is_none_or(|&p| p + 1 != trailing) {
             bounds.push(None);
         }
         let cells = bounds
