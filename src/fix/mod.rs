@@ -123,16 +123,14 @@ pub fn fix_until_stable(
         }
         let diagnostics = lint(&doc);
         let mut taken: Vec<&Edit> = Vec::new();
+        let mut taken_spans = TakenSpans::default();
         let mut rules = Vec::new();
         for diagnostic in &diagnostics {
             let Some(fix) = &diagnostic.fix else { continue };
             if fix.applicability == Applicability::Unsafe && !allow_unsafe {
                 continue;
             }
-            let clashes = fix
-                .edits
-                .iter()
-                .any(|e| taken.iter().any(|t| overlaps_or_touches(e.span, t.span)));
+            let clashes = fix.edits.iter().any(|e| taken_spans.clashes(e.span));
             if clashes
                 || fix
                     .edits
@@ -142,6 +140,7 @@ pub fn fix_until_stable(
                 continue;
             }
             taken.extend(&fix.edits);
+            taken_spans.extend(fix.edits.iter().map(|e| e.span));
             rules.push(diagnostic.rule);
             applied += 1;
         }
@@ -176,10 +175,59 @@ fn overlaps_or_touches(a: Span, b: Span) -> bool {
     a.overlaps(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
 }
 
+/// The spans of the edits a pass has taken, by start, so that a clash is found among the
+/// two nearest instead of among all of them (a table can have 100,000 fixable dates).
+#[derive(Default)]
+struct TakenSpans(std::collections::BTreeMap<usize, Span>);
+
+impl TakenSpans {
+    /// Whether `span` overlaps or touches a taken span. Taken spans do not overlap one
+    /// another, so their ends rise with their starts: of those starting at or before the end
+    /// of `span`, the last has the latest end, and the one before it can share its start.
+    fn clashes(&self, span: Span) -> bool {
+        self.0
+            .range(..=span.end)
+            .rev()
+            .take(2)
+            .any(|(_, &taken)| overlaps_or_touches(span, taken))
+    }
+
+    /// Takes `spans`; of two that start together (one is then empty), the longer stands for
+    /// both.
+    fn extend(&mut self, spans: impl Iterator<Item = Span>) {
+        for span in spans {
+            let kept = self.0.entry(span.start).or_insert(span);
+            kept.end = kept.end.max(span.end);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostic::{Diagnostic, Fix, Severity};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// The nearest taken spans decide a clash as a comparison with every one of them does.
+        #[test]
+        fn a_clash_is_found_among_the_nearest_taken_spans(
+            candidates in proptest::collection::vec((0usize..40, 0usize..4), 0..40)
+        ) {
+            let mut taken: Vec<Span> = Vec::new();
+            let mut taken_spans = TakenSpans::default();
+            for (start, len) in candidates {
+                let span = Span::new(start, start + len);
+                let clashes = taken.iter().any(|&t| overlaps_or_touches(span, t));
+                prop_assert_eq!(taken_spans.clashes(span), clashes, "{:?} {:?}", span, taken);
+                if !clashes {
+                    taken.push(span);
+                    taken_spans.extend(std::iter::once(span));
+                }
+            }
+        }
+    }
 
     fn replace(span: Span, with: &str, applicability: Applicability) -> Diagnostic {
         Diagnostic {

@@ -91,6 +91,29 @@ fn huge_tables() {
     lint_big("pipes.md", &vec![b'|'; 2_000_000]);
 }
 
+/// Regression: each fix of a pass was checked against every fix taken before it, so 50,000
+/// fixable dates took 1.25 billion comparisons.
+#[test]
+fn fifty_thousand_fixable_dates_are_fixed_in_one_pass() {
+    let mut text = String::from(
+        "# Policy\n\n## Secret Rotation Schedule\n\n\
+         | Secret | Rotation Frequency | Owner | Last Rotated |\n|---|---|---|---|\n",
+    );
+    for i in 0..50_000 {
+        text.push_str(&format!(
+            "| Key {i} | Every 90 days | Ops | Oct {}, 2026 |\n",
+            i % 28 + 1
+        ));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("dates.md"), &text).expect("write");
+    let (_, report) = survive(dir.path(), &["dates.md", "--fix", "--format", "concise"]);
+    assert!(report.contains("Fixed 50000 findings"), "{report}");
+    let fixed = std::fs::read_to_string(dir.path().join("dates.md")).expect("read");
+    assert!(fixed.contains("| Key 49999 | Every 90 days | Ops | 2026-10-20 |"));
+    assert!(!fixed.contains(", 2026"));
+}
+
 #[test]
 fn deep_nesting_and_long_runs() {
     let mut quote = vec![b'>'; 100_000];
