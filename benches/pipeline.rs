@@ -82,10 +82,10 @@ fn stages(c: &mut Criterion) {
                 })
             });
         }
-        group.bench_with_input(BenchmarkId::new("fix", rows), &text, |b, text| {
+        group.bench_with_input(BenchmarkId::new("fix", rows), &source, |b, source| {
             b.iter(|| {
                 let lint = |doc: &Document<'_>| policy_lint::lint_document(doc, &pack, today());
-                black_box(fix_until_stable(text, false, lint).expect("converges"))
+                black_box(fix_until_stable(source, false, lint).expect("converges"))
             })
         });
     }

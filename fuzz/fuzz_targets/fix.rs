@@ -26,11 +26,13 @@ fuzz_target!(|text: &str| {
         )
     };
     let lint_doc = |doc: &Document<'_>| policy_lint::lint_document(doc, pack, today);
-    let Ok(fixed) = fix_until_stable(text, false, lint_doc) else {
+    let Ok(fixed) = fix_until_stable(&SourceFile::new("fuzz.md", text.to_string()), false, lint_doc)
+    else {
         return;
     };
-    let again = fix_until_stable(&fixed.text, false, lint_doc).expect("a fixed text fixes again");
-    assert_eq!(again.text, fixed.text, "fixing twice changed the text");
+    let again = fix_until_stable(&fixed.source, false, lint_doc).expect("a fixed text fixes again");
+    let fixed = fixed.source;
+    assert_eq!(again.source.text, fixed.text, "fixing twice changed the text");
     let left = lint(&fixed.text);
     assert!(
         !left.iter().any(|d| d

@@ -162,9 +162,9 @@ fn print_diffs(
             let path = input.path();
             let lint =
                 |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
-            let fixed = fix::fix_until_stable(&source.text, allow_unsafe, lint)
+            let fixed = fix::fix_until_stable(&source, allow_unsafe, lint)
                 .map_err(|err| miette::miette!("{}: {err}", path.display()))?;
-            Ok((path.to_path_buf(), source.text, fixed.text))
+            Ok((path.to_path_buf(), source.text, fixed.source.text))
         });
     let mut changed = false;
     let mut failed = false;
@@ -234,20 +234,19 @@ fn lint_file(
             fixed: 0,
         });
     }
-    let fixed =
-        fix::fix_until_stable(&source.text, mode == FixMode::Unsafe, lint).map_err(|err| {
-            miette::miette!(
-                help = "please report this as a bug; run without --fix meanwhile",
-                "{}: {err}; nothing was written",
-                path.display()
-            )
-        })?;
-    if fixed.text != source.text {
+    let fixed = fix::fix_until_stable(&source, mode == FixMode::Unsafe, lint).map_err(|err| {
+        miette::miette!(
+            help = "please report this as a bug; run without --fix meanwhile",
+            "{}: {err}; nothing was written",
+            path.display()
+        )
+    })?;
+    if fixed.source.text != source.text {
         // The text is the file's bytes, decoded without change.
-        write::replace(path, source.text.as_bytes(), &fixed.text)?;
+        write::replace(path, source.text.as_bytes(), &fixed.source.text)?;
     }
     Ok(FileReport {
-        source: SourceFile::new(path, fixed.text),
+        source: fixed.source,
         repo_path,
         diagnostics: fixed.diagnostics,
         fixed: fixed.applied,

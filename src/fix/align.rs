@@ -9,16 +9,22 @@ use crate::document::{Alignment, Row, Table, split_row};
 use crate::io::source::{SourceFile, Span};
 
 /// The rows of a table as written: header, delimiter, body.
-fn rows<'s>(source: &'s SourceFile, table: &Table<'s>) -> Vec<Row<'s>> {
-    let delimiter = split_row(source.slice(table.delimiter), table.delimiter.start);
-    let mut rows = vec![table.header.clone(), delimiter];
-    rows.extend(table.rows.iter().cloned());
+fn rows<'t, 's>(table: &'t Table<'s>, delimiter: &'t Row<'s>) -> Vec<&'t Row<'s>> {
+    let mut rows = Vec::with_capacity(table.rows.len() + 2);
+    rows.extend([&table.header, delimiter]);
+    rows.extend(&table.rows);
     rows
+}
+
+/// The delimiter row, split like the others.
+fn delimiter<'s>(source: &'s SourceFile, table: &Table<'s>) -> Row<'s> {
+    split_row(source.slice(table.delimiter), table.delimiter.start)
 }
 
 /// Whether every row has both edge pipes and every column the same display width in every row.
 pub fn is_aligned(source: &SourceFile, table: &Table) -> bool {
-    let rows = rows(source, table);
+    let delimiter = delimiter(source, table);
+    let rows = rows(table, &delimiter);
     let width = table.header.cells.len();
     let has_edges = |row: &Row| {
         let text = source.slice(row.span).trim();
@@ -27,18 +33,15 @@ pub fn is_aligned(source: &SourceFile, table: &Table) -> bool {
     if rows.iter().any(|r| r.cells.len() != width || !has_edges(r)) {
         return false;
     }
-    if rows
-        .iter()
-        .flat_map(|r| &r.cells)
-        .any(|c| c.text.contains('\u{200d}'))
-    {
-        return false;
-    }
+    // The widths first: most tables fail there, on an early row.
     (0..width).all(|column| {
         let first = source.slice(rows[0].cells[column].span()).width();
         rows.iter()
             .all(|r| source.slice(r.cells[column].span()).width() == first)
-    })
+    }) && !rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .any(|c| c.text.contains('\u{200d}'))
 }
 
 /// The edits that align `table` again: every cell padded to its column's width (the header's,
@@ -47,7 +50,8 @@ pub fn is_aligned(source: &SourceFile, table: &Table) -> bool {
 /// around the row (container prefixes, trailing whitespace). `None` when the table cannot be
 /// aligned safely (ragged rows, missing edge pipes, ZWJ emoji).
 pub fn realign(source: &SourceFile, table: &Table) -> Option<Vec<Edit>> {
-    let rows = rows(source, table);
+    let delimiter = delimiter(source, table);
+    let rows = rows(table, &delimiter);
     let width = table.header.cells.len();
     for row in &rows {
         let text = source.slice(row.span).trim();

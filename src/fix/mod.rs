@@ -54,9 +54,10 @@ fn apply_to(doc: &Document<'_>, edits: &[&Edit]) -> String {
 pub const MAX_PASSES: usize = 10;
 
 /// What [`fix_until_stable`] did.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Fixed {
-    pub text: String,
+    /// The fixed document (the one given, when no fix applied), with its line index.
+    pub source: SourceFile,
     /// Fixes applied over all passes.
     pub applied: usize,
     /// The findings of the fixed text: the last pass's lint, so that nobody lints it again.
@@ -106,17 +107,18 @@ fn structure(doc: &Document<'_>) -> Structure {
 /// last pass are the report. A pass that changes the document's structure, or fixes that never
 /// settle, stop it with nothing applied.
 pub fn fix_until_stable(
-    text: &str,
+    given: &SourceFile,
     allow_unsafe: bool,
     mut lint: impl FnMut(&Document<'_>) -> Vec<diagnostic::Diagnostic>,
 ) -> Result<Fixed, FixError> {
-    let mut current = text.to_string();
+    // The first pass reads the document as given; each later one, the text the last made.
+    let mut fixed: Option<SourceFile> = None;
     let mut before: Option<Structure> = None;
     let mut applied = 0;
     let mut last_rules = Vec::new();
     for _ in 0..MAX_PASSES {
-        let source = SourceFile::new("", current);
-        let doc = Document::parse(&source);
+        let source = fixed.as_ref().unwrap_or(given);
+        let doc = Document::parse(source);
         let now = structure(&doc);
         if before.is_some_and(|before| before != now) {
             return Err(FixError::ChangedStructure { rules: last_rules });
@@ -147,7 +149,7 @@ pub fn fix_until_stable(
         if taken.is_empty() {
             drop(doc);
             return Ok(Fixed {
-                text: source.text,
+                source: fixed.unwrap_or_else(|| given.clone()),
                 applied,
                 diagnostics,
             });
@@ -155,13 +157,16 @@ pub fn fix_until_stable(
         taken.sort_by_key(|e| e.span);
         rules.sort_unstable();
         rules.dedup();
-        current = apply_to(&doc, &taken);
+        let text = apply_to(&doc, &taken);
+        drop(diagnostics);
+        drop(doc);
+        fixed = Some(SourceFile::new(given.path(), text));
         before = Some(now);
         last_rules = rules;
     }
     // The last pass's result was never parsed: its structure decides which error it is.
-    let source = SourceFile::new("", current);
-    if before.is_some_and(|before| before != structure(&Document::parse(&source))) {
+    let source = fixed.as_ref().unwrap_or(given);
+    if before.is_some_and(|before| before != structure(&Document::parse(source))) {
         return Err(FixError::ChangedStructure { rules: last_rules });
     }
     Err(FixError::NotConverged { rules: last_rules })
@@ -207,6 +212,11 @@ mod tests {
     use super::*;
     use crate::diagnostic::{Diagnostic, Fix, Severity};
     use proptest::prelude::*;
+
+    /// A text as the document fixes start from.
+    fn doc(text: &str) -> SourceFile {
+        SourceFile::new("t.md", text.to_string())
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1024))]
@@ -276,10 +286,10 @@ mod tests {
 
     #[test]
     fn fixing_repeats_until_nothing_is_left() {
-        let fixed = fix_until_stable("x-x-x", false, upper_one_x).unwrap();
-        assert_eq!((fixed.text.as_str(), fixed.applied), ("X-X-X", 3));
+        let fixed = fix_until_stable(&doc("x-x-x"), false, upper_one_x).unwrap();
+        assert_eq!((fixed.source.text.as_str(), fixed.applied), ("X-X-X", 3));
         assert!(fixed.diagnostics.is_empty());
-        let again = fix_until_stable(&fixed.text, false, upper_one_x).unwrap();
+        let again = fix_until_stable(&fixed.source, false, upper_one_x).unwrap();
         assert_eq!(again.applied, 0);
     }
 
@@ -293,8 +303,11 @@ mod tests {
                 Vec::new()
             }
         };
-        assert_eq!(fix_until_stable("a", false, lint).unwrap().applied, 0);
-        assert_eq!(fix_until_stable("a", true, lint).unwrap().text, "b");
+        assert_eq!(fix_until_stable(&doc("a"), false, lint).unwrap().applied, 0);
+        assert_eq!(
+            fix_until_stable(&doc("a"), true, lint).unwrap().source.text,
+            "b"
+        );
     }
 
     #[test]
@@ -304,7 +317,7 @@ mod tests {
             let to = if text == "a" { "b" } else { "a" };
             vec![replace(Span::new(0, 1), to, Applicability::Safe)]
         };
-        let err = fix_until_stable("a", false, flip).unwrap_err();
+        let err = fix_until_stable(&doc("a"), false, flip).unwrap_err();
         assert_eq!(
             err,
             FixError::NotConverged {
@@ -323,7 +336,7 @@ mod tests {
                 Vec::new()
             }
         };
-        let err = fix_until_stable("# Title\n", false, demote).unwrap_err();
+        let err = fix_until_stable(&doc("# Title\n"), false, demote).unwrap_err();
         assert_eq!(
             err,
             FixError::ChangedStructure {
@@ -369,6 +382,12 @@ mod tests {
                 Vec::new()
             }
         };
-        assert_eq!(fix_until_stable("abc", false, lint).unwrap().text, "XYc");
+        assert_eq!(
+            fix_until_stable(&doc("abc"), false, lint)
+                .unwrap()
+                .source
+                .text,
+            "XYc"
+        );
     }
 }

@@ -22,17 +22,17 @@ fn fixing_twice_changes_nothing_and_leaves_no_safe_fix() {
     documents.extend(crate::corpus());
     for source in documents {
         let name = source.path().display().to_string();
-        let fixed = fix_until_stable(&source.text, false, |doc: &Document<'_>| {
+        let fixed = fix_until_stable(&source, false, |doc: &Document<'_>| {
             policy_lint::lint_document(doc, &pack, crate::today())
         })
         .unwrap_or_else(|err| panic!("{name}: {err:?}"));
-        let again = fix_until_stable(&fixed.text, false, |doc: &Document<'_>| {
+        let again = fix_until_stable(&fixed.source, false, |doc: &Document<'_>| {
             policy_lint::lint_document(doc, &pack, crate::today())
         })
         .expect("fixpoint");
         assert_eq!(again.applied, 0, "{name}");
-        assert_eq!(again.text, fixed.text, "{name}");
-        let left: Vec<_> = lint_text(&pack, &fixed.text)
+        assert_eq!(again.source.text, fixed.source.text, "{name}");
+        let left: Vec<_> = lint_text(&pack, &fixed.source.text)
             .into_iter()
             .filter(|d| {
                 d.fix
@@ -52,14 +52,16 @@ fn fixture_fix_diffs() {
     let pack = Pack::builtin().expect("pack");
     insta::glob!("../../fixtures", "*/*.md", |path| {
         let text = std::fs::read_to_string(path).expect("fixture");
-        let fixed = fix_until_stable(&text, true, |doc: &Document<'_>| {
-            policy_lint::lint_document(doc, &pack, crate::today())
-        })
+        let fixed = fix_until_stable(
+            &SourceFile::new(path, text.clone()),
+            true,
+            |doc: &Document<'_>| policy_lint::lint_document(doc, &pack, crate::today()),
+        )
         .expect("converges");
-        if fixed.text == text {
+        if fixed.source.text == text {
             return;
         }
-        let diff = similar::TextDiff::from_lines(&text, &fixed.text)
+        let diff = similar::TextDiff::from_lines(&text, &fixed.source.text)
             .unified_diff()
             .context_radius(1)
             .to_string();

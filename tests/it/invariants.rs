@@ -12,8 +12,9 @@ use pulldown_cmark::{Event, Options, Parser};
 
 fn fix(pack: &Pack, text: &str) -> String {
     let lint = |doc: &Document<'_>| policy_lint::lint_document(doc, pack, crate::today());
-    fix_until_stable(text, true, lint)
+    fix_until_stable(&SourceFile::new("fixed.md", text.to_string()), true, lint)
         .expect("fixes converge")
+        .source
         .text
 }
 

@@ -112,9 +112,10 @@ proptest! {
     fn fixing_converges_and_leaves_no_safe_fix(text in document()) {
         // A refusal (fixes that fight or change the structure) is an answer, not a failure.
         let lint_doc = |doc: &Document<'_>| policy_lint::lint_document(doc, &PACK, crate::today());
-        if let Ok(fixed) = fix_until_stable(&text, false, lint_doc) {
-            let again = fix_until_stable(&fixed.text, false, lint_doc);
-            prop_assert_eq!(again.map(|a| a.text).ok(), Some(fixed.text.clone()));
+        if let Ok(fixed) = fix_until_stable(&SourceFile::new("p.md", text.clone()), false, lint_doc) {
+            let again = fix_until_stable(&fixed.source, false, lint_doc);
+            let fixed = fixed.source;
+            prop_assert_eq!(again.map(|a| a.source.text).ok(), Some(fixed.text.clone()));
             let safe_left = lint(&fixed.text).into_iter().any(|d| {
                 d.fix.is_some_and(|f| f.applicability == Applicability::Safe)
             });
