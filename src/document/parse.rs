@@ -36,8 +36,8 @@ trait EventSink<'m> {
 
 /// Hands every pulldown-cmark event of `markdown` to `sink`, in order, with its range.
 ///
-/// pulldown-cmark's first pass builds the tree of everything it is given, about four times
-/// the text's size; a large document is therefore parsed in chunks of about `chunk_bytes`,
+/// pulldown-cmark's first pass builds the tree of everything it is given, several times the
+/// text's size; a large document is therefore parsed in chunks of about `chunk_bytes`,
 /// so that only one chunk's tree is alive at a time. A chunk ends just before an ATX heading
 /// at the start of a line that follows an empty line: there every block has closed (a
 /// paragraph, list, quote or table ends at the empty line), unless a fenced code block or an
@@ -119,6 +119,7 @@ impl<'m> EventSink<'m> for ShiftedBy<'_, '_> {
 /// The lengths of what a [`Builder`] has collected, and its container depth.
 #[derive(Clone, Copy)]
 struct BuilderMark([usize; 6]);
+
 /// The first chunk boundary at or after byte `from` (the end of the text when there is none):
 /// the start of a line that opens an ATX heading (`#` to `######`, then a space, a tab or the
 /// line's end) and follows an empty line.
@@ -140,7 +141,7 @@ fn chunk_boundary(markdown: &str, from: usize) -> usize {
         let Some(next) = after_empty else {
             continue;
         };
-        // Only an empty line that starts a line of its own: the one before it ended at `line`.
+        // `line` follows a newline, so the empty line found there is a whole line.
         let hashes = bytes[next..].iter().take_while(|&&b| b == b'#').count();
         if (1..=6).contains(&hashes)
             && matches!(
