@@ -218,8 +218,33 @@ static OBFUSCATED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"https?://[^\s<>()\[\]"'`]+"#).expect("static regex"));
+/// The `http://` and `https://` URLs in `line`, leftmost first: the scheme, then every
+/// character up to white space or one of `<>()[]"'` and the backtick (at least one).
+fn urls(line: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let ends_url = |c: char| c.is_whitespace() || "<>()[]\"'`".contains(c);
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = line[from..].find("http") {
+            let start = from + found;
+            let after = &line[start + 4..];
+            let scheme = if after.starts_with("s://") {
+                8
+            } else if after.starts_with("://") {
+                7
+            } else {
+                0
+            };
+            let rest = &line[start + scheme..];
+            let len = rest.find(ends_url).unwrap_or(rest.len());
+            if scheme > 0 && len > 0 {
+                from = start + scheme + len;
+                return Some(start..from);
+            }
+            from = start + 1;
+        }
+        None
+    })
+}
 
 /// Scans one text line for e-mail addresses and URLs.
 pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
@@ -233,8 +258,8 @@ pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
     };
     // Each scan is gated by what every match has: most lines have no `://`, `@` or "at".
     if line.contains("://") {
-        for url in URL.find_iter(line) {
-            push(ContactKind::Url, url.start(), url.as_str());
+        for url in urls(line) {
+            push(ContactKind::Url, url.start, &line[url]);
         }
     }
     if line.contains('@') {
@@ -334,7 +359,7 @@ mod tests {
 
     /// Every line of the fixtures and of the real policies beside the project.
     #[test]
-    fn the_scanner_follows_the_grammar_on_real_lines() {
+    fn the_scanners_follow_their_patterns_on_real_lines() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs = vec![root.join("fixtures"), root.join("../shared/corpus/real")];
         let mut lines = 0;
@@ -349,6 +374,8 @@ mod tests {
                     for line in text.lines() {
                         lines += 1;
                         assert_eq!(by_scanner(line), by_grammar(line), "{line:?}");
+                        let expected: Vec<_> = URL.find_iter(line).map(|m| m.range()).collect();
+                        assert_eq!(urls(line).collect::<Vec<_>>(), expected, "{line:?}");
                     }
                 }
             }
@@ -433,6 +460,27 @@ mod tests {
         assert!(fields("See https://example.org/x for details").is_empty());
         assert!(fields("We aim to respond within 48 hours.").is_empty());
         assert!(fields("**DO NOT** open public issues: ever").is_empty());
+    }
+
+    /// The URL scanner's specification.
+    static URL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"https?://[^\s<>()\[\]"'`]+"#).unwrap());
+
+    const URL_PIECES: &[&str] = &[
+        "http", "https", "://", ":/", "s", "x", " ", "\t", "\u{a0}", "\u{2028}", "<", ")", "]",
+        "\"", "'", "`", "é", "日", ".",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn urls_are_those_of_the_pattern(
+            pieces in proptest::collection::vec(proptest::sample::select(URL_PIECES), 0..12)
+        ) {
+            let line = pieces.concat();
+            let expected: Vec<Range<usize>> = URL.find_iter(&line).map(|m| m.range()).collect();
+            prop_assert_eq!(urls(&line).collect::<Vec<_>>(), expected, "{:?}", line);
+        }
     }
 
     #[test]
