@@ -209,12 +209,18 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// The top-level domains an obfuscated address may end with.
+const OBFUSCATED_TLDS: [&str; 14] = [
+    "com", "org", "net", "io", "dev", "edu", "gov", "info", "me", "co", "uk", "de", "fr", "eu",
+];
+
 static OBFUSCATED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    Regex::new(&format!(
         r"(?ix-u)\b[a-z0-9][a-z0-9._+-]*[\ \t]*(?:\[at\]|\(at\)|\bat\b)[\ \t]*[a-z0-9-]+
           (?:[\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*[a-z0-9-]+)*?
-          [\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*(?:com|org|net|io|dev|edu|gov|info|me|co|uk|de|fr|eu)\b",
-    )
+          [\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*(?:{})\b",
+        OBFUSCATED_TLDS.join("|")
+    ))
     .expect("static regex")
 });
 
@@ -267,7 +273,7 @@ pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
             push(ContactKind::Email, email.start(), email.as_str());
         }
     }
-    if has_word_at(line) {
+    if has_word_at(line) && has_dotted_tld(line) {
         for email in OBFUSCATED_EMAIL.find_iter(line) {
             push(ContactKind::ObfuscatedEmail, email.start(), email.as_str());
         }
@@ -293,6 +299,36 @@ fn has_word_at(line: &str) -> bool {
         from = at + 1;
     }
     false
+}
+
+/// Whether `line` has what every obfuscated address ends with: `.`, `dot`, `[dot]` or
+/// `(dot)`, blanks, then one of [`OBFUSCATED_TLDS`] as a whole word. Most lines with the word
+/// "at" have none, and then the expression is not compiled.
+fn has_dotted_tld(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let is_at = |at: usize, word: &str| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    (0..bytes.len()).any(|i| {
+        let after = if bytes[i] == b'.' {
+            i + 1
+        } else if is_at(i, "[dot]") || is_at(i, "(dot)") {
+            i + 5
+        } else if is_at(i, "dot") {
+            i + 3
+        } else {
+            return false;
+        };
+        let tld = skip_blanks(line, after);
+        OBFUSCATED_TLDS.iter().any(|name| {
+            is_at(tld, name)
+                && !bytes
+                    .get(tld + name.len())
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        })
+    })
 }
 
 #[cfg(test)]
@@ -481,6 +517,34 @@ mod tests {
             let expected: Vec<Range<usize>> = URL.find_iter(&line).map(|m| m.range()).collect();
             prop_assert_eq!(urls(&line).collect::<Vec<_>>(), expected, "{:?}", line);
         }
+    }
+
+    const ADDRESS_PIECES: &[&str] = &[
+        "at", "AT", "[at]", "(at)", "dot", "[dot]", "(DOT)", ".", "com", "CO", "io", "x", "-", " ",
+        "\t", "é", "m",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        /// The gates before the expression let through every line it matches.
+        #[test]
+        fn every_obfuscated_address_passes_the_gates(
+            pieces in proptest::collection::vec(proptest::sample::select(ADDRESS_PIECES), 0..12)
+        ) {
+            let line = pieces.concat();
+            if OBFUSCATED_EMAIL.is_match(&line) {
+                prop_assert!(has_word_at(&line) && has_dotted_tld(&line), "{:?}", line);
+            }
+        }
+    }
+
+    #[test]
+    fn prose_with_at_has_no_dotted_domain() {
+        assert!(!has_dotted_tld(
+            "Look at the advisory. Contact the team at once."
+        ));
+        assert!(has_dotted_tld("jane at example [DOT] Org"));
+        assert!(has_dotted_tld("jane (at) example.io"));
     }
 
     #[test]
