@@ -77,16 +77,7 @@ impl Table<'_> {
 pub fn split_row(line: &str, base: usize) -> Row<'_> {
     let leading = line.len() - line.trim_start().len();
     let trailing = line.trim_end().len();
-    let cell = |start: usize, end: usize| {
-        let raw = &line[start..end];
-        let content_start = start + (raw.len() - raw.trim_start().len());
-        let content_end = (start + raw.trim_end().len()).max(content_start);
-        Cell::new(
-            Span::new(base + start, base + end),
-            Span::new(base + content_start, base + content_end),
-            &line[content_start..content_end],
-        )
-    };
+    let cell = |start: usize, end: usize| cell_between(line, base, start, end);
     // Counted first, so that a row holds exactly its cells (a table may have 100,000 rows):
     // one more than the pipes, less an opening and a closing pipe.
     let (pipes, last) = unescaped_pipes(line).fold((0, None), |(n, _), p| (n + 1, Some(p)));
@@ -112,6 +103,19 @@ pub fn split_row(line: &str, base: usize) -> Row<'_> {
     }
 }
 
+/// The cell of `line[start..end]` (between two pipes, or a pipe and the line's edge), its
+/// content trimmed; `line` starts at byte `base` of the file.
+fn cell_between(line: &str, base: usize, start: usize, end: usize) -> Cell<'_> {
+    let raw = &line[start..end];
+    let content_start = start + (raw.len() - raw.trim_start().len());
+    let content_end = (start + raw.trim_end().len()).max(content_start);
+    Cell::new(
+        Span::new(base + start, base + end),
+        Span::new(base + content_start, base + content_end),
+        &line[content_start..content_end],
+    )
+}
+
 /// The byte offsets of the pipes in `line` that a backslash does not escape.
 fn unescaped_pipes(line: &str) -> impl Iterator<Item = usize> + '_ {
     let mut escaped = false;
@@ -127,7 +131,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The definition `split_row` is checked against: the pipes collected, then the cells
+    /// The definition `split_row` is checked against: the pipes collected, then a cell
     /// between each pair of bounds (the line's edges count when no pipe stands there).
     fn split_row_by_bounds(line: &str, base: usize) -> Row<'_> {
         let pipes: Vec<usize> = {
@@ -156,15 +160,7 @@ mod tests {
             .windows(2)
             .map(|pair| {
                 let start = pair[0].map_or(0, |p| p + 1);
-                let end = pair[1].unwrap_or(line.len());
-                let raw = &line[start..end];
-                let content_start = start + (raw.len() - raw.trim_start().len());
-                let content_end = (start + raw.trim_end().len()).max(content_start);
-                Cell::new(
-                    Span::new(base + start, base + end),
-                    Span::new(base + content_start, base + content_end),
-                    &line[content_start..content_end],
-                )
+                cell_between(line, base, start, pair[1].unwrap_or(line.len()))
             })
             .collect();
         Row {
