@@ -268,7 +268,7 @@ struct HeadingMeanings {
     /// For each heading, its title's row of `meanings`.
     row: Vec<usize>,
     /// For each distinct title: a flag per pack section, then one per kind of [`TableKind::ALL`].
-    meanings: Vec<Vec<bool>>,
+    meanings: Vec<std::sync::Arc<[bool]>>,
     sections: usize,
 }
 
@@ -280,12 +280,14 @@ impl HeadingMeanings {
         for section in &doc.sections {
             let key = section.key.as_str();
             let index = *rows.entry(key).or_insert_with(|| {
-                let sections = pack.sections.iter().map(|spec| spec.matches(key));
-                let tables = TableKind::ALL.iter().map(|&kind| {
-                    let spec = pack.tables.of(kind);
-                    spec.headings.iter().any(|alias| title_matches(key, alias))
-                });
-                meanings.push(sections.chain(tables).collect());
+                meanings.push(pack.title_meanings.get(key, || {
+                    let sections = pack.sections.iter().map(|spec| spec.matches(key));
+                    let tables = TableKind::ALL.iter().map(|&kind| {
+                        let spec = pack.tables.of(kind);
+                        spec.headings.iter().any(|alias| title_matches(key, alias))
+                    });
+                    sections.chain(tables).collect()
+                }));
                 meanings.len() - 1
             });
             row.push(index);

@@ -57,6 +57,42 @@ pub struct Pack {
     pub require_review_date: RequireReviewDate,
     /// Per-rule switches, by rule name.
     pub rules: HashMap<String, RuleSwitch>,
+    /// What the headings met so far mean to this pack, by normalised title.
+    pub title_meanings: TitleMeanings,
+}
+
+/// What each normalised heading title means to a pack — a flag per section, then one per kind
+/// of table — remembered across the documents of a run: titles repeat from policy to policy
+/// ("Supported Versions", "Reporting a Vulnerability"), and matching one against the
+/// vocabulary is most of what a heading costs.
+#[derive(Debug, Default)]
+pub struct TitleMeanings(std::sync::Mutex<HashMap<String, std::sync::Arc<[bool]>>>);
+
+/// The most titles remembered; past it, new titles are matched each time they are met.
+const TITLES_REMEMBERED: usize = 100_000;
+
+impl TitleMeanings {
+    /// The meaning of `title`, computed by `meaning` the first time it is asked for.
+    pub fn get(&self, title: &str, meaning: impl FnOnce() -> Vec<bool>) -> std::sync::Arc<[bool]> {
+        let known = self.0.lock().ok().and_then(|m| m.get(title).cloned());
+        if let Some(known) = known {
+            return known;
+        }
+        let computed: std::sync::Arc<[bool]> = meaning().into();
+        if let Ok(mut titles) = self.0.lock()
+            && titles.len() < TITLES_REMEMBERED
+        {
+            titles.insert(title.to_string(), computed.clone());
+        }
+        computed
+    }
+}
+
+/// A copy of a pack starts with nothing remembered.
+impl Clone for TitleMeanings {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
 }
 
 /// A word a date column may hold instead of a date, prepared once for matching cells.
@@ -588,6 +624,7 @@ impl Loader<'_> {
             require_review_date: inherit(raw.require_review_date, base, |b| &b.require_review_date)
                 .unwrap_or_default(),
             rules,
+            title_meanings: TitleMeanings::default(),
         })
     }
 }
@@ -715,6 +752,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_matched_once_per_run() {
+        let meanings = TitleMeanings::default();
+        let mut computed = 0;
+        for _ in 0..3 {
+            let meaning = meanings.get("supported versions", || {
+                computed += 1;
+                vec![false, true]
+            });
+            assert_eq!(&meaning[..], [false, true]);
+        }
+        assert_eq!(computed, 1);
+        let copy = meanings.clone();
+        assert_eq!(&copy.get("supported versions", || vec![true])[..], [true]);
+    }
 
     #[test]
     fn builtin_pack_loads() {
