@@ -361,19 +361,23 @@ fn reporting_opening(doc: &Document<'_>, pack: &Pack, spec: &SectionSpec) -> Opt
             let key = normalize_title(doc.text(line));
             spec.expresses_concept(&key)
         });
-    let channel = doc
-        .contacts
-        .iter()
-        .any(|c| c.span.within(opening) && is_channel(pack, c, true))
-        || pack
-            .contact
-            .private_reporting
-            .as_ref()
-            .is_some_and(|words| {
-                doc.prose_matches(words)
-                    .any(|(span, _)| span.within(opening))
-            });
-    (instructs && channel).then_some(opening)
+    // Only an opening that instructs is searched for a channel (the private-reporting words
+    // are a large expression to compile), and only up to its end.
+    let channel = || {
+        doc.contacts
+            .iter()
+            .any(|c| c.span.within(opening) && is_channel(pack, c, true))
+            || pack
+                .contact
+                .private_reporting
+                .as_ref()
+                .is_some_and(|words| {
+                    doc.prose_matches(words)
+                        .take_while(|(span, _)| span.start < end)
+                        .any(|(span, _)| span.within(opening))
+                })
+    };
+    (instructs && channel()).then_some(opening)
 }
 
 /// Whether a contact is a private reporting channel: an e-mail address, or a URL that is not a
