@@ -41,6 +41,12 @@ impl<'s> Cell<'s> {
     pub fn content(&self) -> Span {
         Span::new(self.content[0] as usize, self.content[1] as usize)
     }
+
+    /// The span of `text[within]`, a part of the content (a date in it).
+    pub fn span_of(&self, within: std::ops::Range<usize>) -> Span {
+        let start = self.content().start;
+        Span::new(start + within.start, start + within.end)
+    }
 }
 
 /// A header or body row. `cells` holds every cell the row really has, which may be fewer or

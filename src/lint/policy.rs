@@ -526,7 +526,7 @@ fn table_dates<'a>(
             }
             let parsed = dates::find_date(cell.text);
             let span = match &parsed {
-                Ok(p) => Span::new(cell.content().start + p.start, cell.content().start + p.end),
+                Ok(p) => cell.span_of(p.start..p.end),
                 Err(_) => cell.content(),
             };
             out.push(DateValue {

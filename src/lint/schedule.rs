@@ -172,11 +172,7 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
             .filter(|t| !t.is_empty());
         let last = table.cell(row, "last-rotated").and_then(|cell| {
             let parsed = dates::find_date(cell.text).ok()?;
-            let span = Span::new(
-                cell.content().start + parsed.start,
-                cell.content().start + parsed.end,
-            );
-            Some((parsed.date, span))
+            Some((parsed.date, cell.span_of(parsed.start..parsed.end)))
         });
         Some(Rotation {
             name: table.cell(row, "secret").map_or("", |c| c.text),

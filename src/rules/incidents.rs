@@ -211,11 +211,7 @@ impl Rule for IncidentOrder {
                 .map(|row| {
                     let cell = log.cell(row, "date")?;
                     let parsed = dates::find_date(cell.text).ok()?;
-                    let span = Span::new(
-                        cell.content().start + parsed.start,
-                        cell.content().start + parsed.end,
-                    );
-                    Some((parsed.date, span))
+                    Some((parsed.date, cell.span_of(parsed.start..parsed.end)))
                 })
                 .collect();
             let mut newest = None;
