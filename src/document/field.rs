@@ -283,11 +283,7 @@ pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
 /// Whether `line` has "at" as a word (also `[at]`, `(at)`), as every obfuscated address does.
 fn has_word_at(line: &str) -> bool {
     let bytes = line.as_bytes();
-    let is_word = |i: usize| {
-        bytes
-            .get(i)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-    };
+    let is_word = |i: usize| bytes.get(i).is_some_and(|&b| is_word_byte(b));
     // `b | 0x20` folds `A` to `a` (and no other byte to either).
     let mut from = 0;
     while let Some(offset) = bytes[from..].iter().position(|&b| b | 0x20 == b'a') {
@@ -299,6 +295,11 @@ fn has_word_at(line: &str) -> bool {
         from = at + 1;
     }
     false
+}
+
+/// A byte of an ASCII word, as `\b` (without Unicode) sees it.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whether `line` has what every obfuscated address ends with: `.`, `dot`, `[dot]` or
@@ -326,7 +327,7 @@ fn has_dotted_tld(line: &str) -> bool {
             is_at(tld, name)
                 && !bytes
                     .get(tld + name.len())
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .is_some_and(|&b| is_word_byte(b))
         })
     })
 }
