@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use crate::lazy_regex::is_word_byte;
 use chrono::{Days, Months, NaiveDate};
 use regex::Regex;
 
@@ -315,12 +316,38 @@ pub enum Frequency {
     Years(u64),
 }
 
-static EVERY_N: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:every\s+|once\s+every\s+)?([0-9]+)\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)(?-u:\b)")
-        .expect("static regex")
-});
-static DURATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^P([0-9]+)([DWMY])$").expect("static regex"));
+/// The units `Every N <unit>` may name, lower-case.
+const UNITS: &[&str] = &[
+    "d", "day", "days", "w", "wk", "wks", "week", "weeks", "m", "mo", "mos", "month", "months",
+    "y", "yr", "yrs", "year", "years",
+];
+
+/// `every N <unit>`, `once every N <unit>` or `N <unit>` (`90d`) at the start of `lower`
+/// (lower-case text), the unit a word of its own: the number and the unit.
+fn every_n(lower: &str) -> Option<(&str, &str)> {
+    /// `w` and white space, at the start of `s`: the rest after the white space.
+    fn word<'s>(s: &'s str, w: &str) -> Option<&'s str> {
+        let rest = s.strip_prefix(w)?;
+        let after = rest.trim_start();
+        (after.len() < rest.len()).then_some(after)
+    }
+    let rest = word(lower, "every")
+        .or_else(|| word(lower, "once").and_then(|r| word(r, "every")))
+        .unwrap_or(lower);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, after) = rest.split_at(digits);
+    let after = after.trim_start();
+    let unit = &after[..after.bytes().take_while(|&b| is_word_byte(b)).count()];
+    (digits > 0 && UNITS.contains(&unit)).then_some((number, unit))
+}
+
+/// `P<N><D|W|M|Y>` (ISO 8601, upper-case), the whole text: the number and the unit.
+fn iso_duration(upper: &str) -> Option<(&str, char)> {
+    let rest = upper.strip_prefix('P')?;
+    let unit = rest.chars().next_back().filter(|u| "DWMY".contains(*u))?;
+    let number = &rest[..rest.len() - 1];
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some((number, unit))
+}
 
 impl Frequency {
     /// Reads a frequency: `Every N days|weeks|months|years`, `N days`, `90d`, `P90D`/`P3M`/`P1Y`,
@@ -347,26 +374,26 @@ impl Frequency {
         if named.is_some() {
             return named;
         }
-        if let Some(c) = DURATION.captures(&text.to_uppercase()) {
+        if let Some((number, unit)) = iso_duration(&text.to_uppercase()) {
             // `P0D` recurs never: not a frequency.
-            let n = c[1].parse().ok().filter(|&n| n > 0)?;
-            return Some(match &c[2] {
-                "D" => Frequency::Days(n),
-                "W" => Frequency::Weeks(n),
-                "M" => Frequency::Months(n),
+            let n = number.parse().ok().filter(|&n| n > 0)?;
+            return Some(match unit {
+                'D' => Frequency::Days(n),
+                'W' => Frequency::Weeks(n),
+                'M' => Frequency::Months(n),
                 _ => Frequency::Years(n),
             });
         }
-        let c = EVERY_N.captures(&lower)?;
+        let (number, unit) = every_n(&lower)?;
         // Too many digits for any calendar: keep the frequency, `due` will refuse it.
-        let n = c[1].parse().unwrap_or(u64::MAX);
+        let n = number.parse().unwrap_or(u64::MAX);
         if n == 0 {
             return None;
         }
-        Some(match c[2].chars().next()? {
-            'd' => Frequency::Days(n),
-            'w' => Frequency::Weeks(n),
-            'm' => Frequency::Months(n),
+        Some(match unit.as_bytes()[0] {
+            b'd' => Frequency::Days(n),
+            b'w' => Frequency::Weeks(n),
+            b'm' => Frequency::Months(n),
             _ => Frequency::Years(n),
         })
     }
@@ -426,6 +453,66 @@ mod tests {
         )
         .unwrap()
     });
+
+    /// The frequency grammar as regular expressions: the specification of `every_n` and
+    /// `iso_duration`.
+    static EVERY_N: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:every\s+|once\s+every\s+)?([0-9]+)\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)(?-u:\b)")
+            .unwrap()
+    });
+    static DURATION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^P([0-9]+)([DWMY])$").unwrap());
+
+    const FREQUENCY_PIECES: &[&str] = &[
+        "every",
+        "once",
+        " ",
+        "  ",
+        "\t",
+        "\u{a0}",
+        "90",
+        "0",
+        "1",
+        "d",
+        "days",
+        "day",
+        "w",
+        "wks",
+        "weeks",
+        "m",
+        "mos",
+        "months",
+        "y",
+        "yrs",
+        "years",
+        "x",
+        "_",
+        "é",
+        "-",
+        "P",
+        "D",
+        "W",
+        "M",
+        "Y",
+        "p",
+        "s",
+        "once every",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_frequency_grammar_follows_its_patterns(
+            pieces in proptest::collection::vec(proptest::sample::select(FREQUENCY_PIECES), 0..8)
+        ) {
+            let text = pieces.concat().to_lowercase();
+            let by_pattern = EVERY_N.captures(&text).map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()));
+            prop_assert_eq!(every_n(&text), by_pattern, "{:?}", text);
+            let upper = text.to_uppercase();
+            let by_pattern = DURATION.captures(&upper).map(|c| (c.get(1).unwrap().as_str(), c[2].chars().next().unwrap()));
+            prop_assert_eq!(iso_duration(&upper), by_pattern, "{:?}", upper);
+        }
+    }
 
     const PIECES: &[&str] = &[
         "2026",

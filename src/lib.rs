@@ -24,6 +24,8 @@ pub mod render;
 pub mod rules;
 mod run;
 pub mod settings;
+#[cfg(test)]
+mod test_texts;
 
 use chrono::NaiveDate;
 

@@ -3,9 +3,9 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::contact_patterns::{self, OBFUSCATED_TLDS};
 use crate::io::source::Span;
+use crate::lazy_regex::{LazyRegex, is_word_byte};
 
 /// A `Label: value` pair: `**Last Updated**: 2025-11-16`, `- **Email**: x@y.org`,
 /// `_Last reviewed: 3 March 2026_`, or `Last updated: 2025-10-14` after a sentence.
@@ -204,25 +204,10 @@ fn skip_blanks(line: &str, at: usize) -> usize {
         .count()
 }
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-        .expect("static regex")
-});
-
-/// The top-level domains an obfuscated address may end with.
-const OBFUSCATED_TLDS: [&str; 14] = [
-    "com", "org", "net", "io", "dev", "edu", "gov", "info", "me", "co", "uk", "de", "fr", "eu",
-];
-
-static OBFUSCATED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?ix-u)\b[a-z0-9][a-z0-9._+-]*[\ \t]*(?:\[at\]|\(at\)|\bat\b)[\ \t]*[a-z0-9-]+
-          (?:[\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*[a-z0-9-]+)*?
-          [\ \t]*(?:\[dot\]|\(dot\)|\bdot\b|\.)[\ \t]*(?:{})\b",
-        OBFUSCATED_TLDS.join("|")
-    ))
-    .expect("static regex")
-});
+static EMAIL: LazyLock<LazyRegex> =
+    LazyLock::new(|| LazyRegex::deferred(contact_patterns::EMAIL.to_string()));
+static OBFUSCATED_EMAIL: LazyLock<LazyRegex> =
+    LazyLock::new(|| LazyRegex::deferred(contact_patterns::OBFUSCATED_EMAIL.to_string()));
 
 /// The `http://` and `https://` URLs in `line`, leftmost first: the scheme, then every
 /// character up to white space or one of `<>()[]"'` and the backtick (at least one).
@@ -270,12 +255,12 @@ pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
     }
     if line.contains('@') {
         for email in EMAIL.find_iter(line) {
-            push(ContactKind::Email, email.start(), email.as_str());
+            push(ContactKind::Email, email.start, &line[email]);
         }
     }
     if has_word_at(line) && has_dotted_tld(line) {
         for email in OBFUSCATED_EMAIL.find_iter(line) {
-            push(ContactKind::ObfuscatedEmail, email.start(), email.as_str());
+            push(ContactKind::ObfuscatedEmail, email.start, &line[email]);
         }
     }
 }
@@ -295,11 +280,6 @@ fn has_word_at(line: &str) -> bool {
         from = at + 1;
     }
     false
-}
-
-/// A byte of an ASCII word, as `\b` (without Unicode) sees it.
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whether `line` has what every obfuscated address ends with: `.`, `dot`, `[dot]` or
@@ -323,7 +303,7 @@ fn has_dotted_tld(line: &str) -> bool {
             return false;
         };
         let tld = skip_blanks(line, after);
-        OBFUSCATED_TLDS.iter().any(|name| {
+        OBFUSCATED_TLDS.split('|').any(|name| {
             is_at(tld, name)
                 && !bytes
                     .get(tld + name.len())
@@ -336,6 +316,7 @@ fn has_dotted_tld(line: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use regex::Regex;
 
     /// The field grammar as a regular expression (with the leftmost-first semantics of the
     /// `regex` crate): the specification the scanner is checked against.
@@ -394,27 +375,16 @@ mod tests {
         }
     }
 
-    /// Every line of the fixtures and of the real policies beside the project.
+    /// Every line of the fixtures, seeds and real policies.
     #[test]
     fn the_scanners_follow_their_patterns_on_real_lines() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![root.join("fixtures"), root.join("../shared/corpus/real")];
         let mut lines = 0;
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for path in entries.flatten().map(|e| e.path()) {
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    for line in text.lines() {
-                        lines += 1;
-                        assert_eq!(by_scanner(line), by_grammar(line), "{line:?}");
-                        let expected: Vec<_> = URL.find_iter(line).map(|m| m.range()).collect();
-                        assert_eq!(urls(line).collect::<Vec<_>>(), expected, "{line:?}");
-                    }
-                }
+        for (_, text) in crate::test_texts::documents() {
+            for line in text.lines() {
+                lines += 1;
+                assert_eq!(by_scanner(line), by_grammar(line), "{line:?}");
+                let expected: Vec<_> = URL.find_iter(line).map(|m| m.range()).collect();
+                assert_eq!(urls(line).collect::<Vec<_>>(), expected, "{line:?}");
             }
         }
         assert!(lines > 1_000, "{lines} lines");

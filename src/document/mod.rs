@@ -1,6 +1,7 @@
 //! The parse-once model of a policy document. [`Document::parse`] is the only code that
 //! touches the Markdown parser; rules only read the model it builds.
 
+pub(crate) mod contact_patterns;
 mod field;
 mod parse;
 mod section;
@@ -102,8 +103,8 @@ impl<'s> Document<'s> {
         lines.flat_map(move |line| {
             let text = self.text(line);
             pattern.find_iter(text).filter_map(move |found| {
-                let span = Span::new(line.start + found.start(), line.start + found.end());
-                (!self.in_code(span) && !self.in_comment(span)).then_some((span, found.as_str()))
+                let span = Span::new(line.start + found.start, line.start + found.end);
+                (!self.in_code(span) && !self.in_comment(span)).then_some((span, &text[found]))
             })
         })
     }

@@ -648,32 +648,10 @@ mod tests {
         out
     }
 
-    /// Every `.md` file under `dir`, recursively.
-    fn markdown_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for path in entries.flatten().map(|e| e.path()) {
-            if path.is_dir() {
-                markdown_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "md" || e == "txt") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn chunked_events_are_the_whole_parse_on_every_fixture_and_corpus_document() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut paths = Vec::new();
-        markdown_files(&root.join("fixtures"), &mut paths);
-        markdown_files(&root.join("../shared/seeds"), &mut paths);
-        markdown_files(&root.join("../shared/corpus/real"), &mut paths);
         let mut chunked = 0;
-        for path in &paths {
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue; // the corpus's one Latin-1 file
-            };
+        for (path, text) in crate::test_texts::documents() {
             // Link reference definitions keep a document whole; without them, the same
             // document is cut at every boundary.
             let text = text.replace("]:", "] :");

@@ -591,23 +591,24 @@ fn cadence(doc: &Document<'_>, pack: &Pack, fields: &[DatedField<'_>]) -> Cadenc
         .find(|f| f.kind == FieldKind::NextReview);
     for pattern in &pack.review.cadence_patterns {
         let Some(field) = next_review else { break };
-        if let Some(caps) = pattern.captures(&field.field.value)
-            && let (Some(whole), Some(words)) = (caps.get(0), caps.get(1))
-            && let Some(frequency) = Frequency::parse(words.as_str())
+        let value = &field.field.value;
+        if let Some(groups) = pattern.captures(value)
+            && let (Some(whole), Some(words)) = (groups.get(0), groups.get(1))
+            && let Some(frequency) = Frequency::parse(&value[words])
         {
-            let at = Span::new(field.field.value_span.start + whole.start(), 0);
+            let at = Span::new(field.field.value_span.start + whole.start, 0);
             return Cadence {
                 frequency,
                 stated: true,
-                source: format!("`{}` on line {}", whole.as_str(), line(at)),
+                source: format!("`{}` on line {}", &value[whole], line(at)),
             };
         }
     }
     let mut found: Option<(Span, Frequency, &str)> = None;
     for pattern in &pack.review.cadence_patterns {
         for (span, text) in doc.prose_matches(pattern) {
-            let words = pattern.captures(text).and_then(|c| c.get(1));
-            let Some(frequency) = words.and_then(|w| Frequency::parse(w.as_str())) else {
+            let words = pattern.captures(text).and_then(|g| g.get(1));
+            let Some(frequency) = words.and_then(|w| Frequency::parse(&text[w])) else {
                 continue;
             };
             if found.is_none_or(|(earlier, _, _)| span < earlier) {

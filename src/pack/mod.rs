@@ -23,13 +23,30 @@ mod vocabulary;
 use crate::document::normalize_title;
 use vocabulary::Vocabulary;
 
+/// A pack that ships with the program.
+pub struct BuiltinPack {
+    pub name: &'static str,
+    /// As written in `rules/` (what error messages quote).
+    pub yaml: &'static str,
+    /// The same, as JSON (build.rs writes it): it loads several times faster than the YAML,
+    /// which matters to a run on one small file.
+    json: &'static str,
+}
+
+macro_rules! builtin_pack {
+    ($name:literal) => {
+        BuiltinPack {
+            name: $name,
+            yaml: include_str!(concat!("../../rules/", $name, ".yml")),
+            json: include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json")),
+        }
+    };
+}
+
 /// The built-in packs, by name.
-pub const BUILTIN_PACKS: &[(&str, &str)] = &[
-    ("security-md", include_str!("../../rules/security-md.yml")),
-    (
-        "security-md-strict",
-        include_str!("../../rules/security-md-strict.yml"),
-    ),
+pub const BUILTIN_PACKS: &[BuiltinPack] = &[
+    builtin_pack!("security-md"),
+    builtin_pack!("security-md-strict"),
 ];
 
 /// The pack every configuration extends unless it names another.
@@ -335,6 +352,17 @@ impl Pack {
         self.sections.iter().find(|s| s.id == id)
     }
 
+    /// Every regular expression of the pack.
+    pub fn patterns(&self) -> impl Iterator<Item = &LazyRegex> {
+        let contact = &self.contact;
+        let named = self.placeholders.iter().chain(&self.secrets);
+        named
+            .map(|p| &p.regex)
+            .chain([&contact.channel_url, &contact.public_url])
+            .chain(&contact.private_reporting)
+            .chain(&self.review.cadence_patterns)
+    }
+
     /// Loads the built-in default pack. Its rule names are checked by a test, not at run time.
     pub fn builtin() -> Result<Pack, miette::Report> {
         Loader::default().load_builtin(DEFAULT_PACK)
@@ -354,7 +382,7 @@ impl Pack {
             depth: 0,
             known_rules: Some(known_rules),
         }
-        .load_text(&path.display().to_string(), &text, path.parent(), false)
+        .load_text(&path.display().to_string(), &text, path.parent())
     }
 
     /// The nearest configuration file from `start` up to the repository root (the first
@@ -428,20 +456,26 @@ struct Loader<'r> {
 
 impl Loader<'_> {
     fn load_builtin(&mut self, name: &str) -> Result<Pack, miette::Report> {
-        let Some((_, text)) = BUILTIN_PACKS.iter().find(|(n, _)| *n == name) else {
+        let Some(builtin) = BUILTIN_PACKS.iter().find(|b| b.name == name) else {
             return Err(miette::miette!("no built-in pack named `{name}`"));
         };
-        self.load_text(&format!("<built-in pack {name}>"), text, None, true)
+        let raw = serde_json::from_str(builtin.json)
+            .unwrap_or_else(|err| panic!("the built-in pack {name} loads (tested): {err}"));
+        self.resolve(
+            &format!("<built-in pack {name}>"),
+            builtin.yaml,
+            raw,
+            None,
+            true,
+        )
     }
 
-    /// Loads one pack. `dir` is the directory of a pack file (where relative `extends` paths
-    /// start); `None` for a built-in pack, which extends nothing unless it says so.
+    /// Loads one pack file. `dir` is its directory, where relative `extends` paths start.
     fn load_text(
         &mut self,
         file: &str,
         text: &str,
         dir: Option<&Path>,
-        builtin: bool,
     ) -> Result<Pack, miette::Report> {
         let raw: RawPack =
             serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|err| {
@@ -449,6 +483,20 @@ impl Loader<'_> {
                 options.source_name = Some(file);
                 serde_saphyr::miette::to_miette_report_with_options(&err, text, file, options)
             })?;
+        self.resolve(file, text, raw, dir, false)
+    }
+
+    /// The pack `raw` (read from `text`) describes, on top of the one it extends. `dir` is
+    /// the directory of a pack file; `None` for a built-in pack, which extends nothing unless
+    /// it says so.
+    fn resolve(
+        &mut self,
+        file: &str,
+        text: &str,
+        raw: RawPack,
+        dir: Option<&Path>,
+        builtin: bool,
+    ) -> Result<Pack, miette::Report> {
         let error = |at: &serde_saphyr::Location, message: String, label: &str, help: String| {
             let span = at.span();
             let start = span.byte_offset().unwrap_or(0) as usize;
@@ -474,12 +522,12 @@ impl Loader<'_> {
             Some(extends) => {
                 self.depth += 1;
                 let name = extends.value.as_str();
-                if BUILTIN_PACKS.iter().any(|(n, _)| *n == name) {
+                if BUILTIN_PACKS.iter().any(|b| b.name == name) {
                     Some(self.load_builtin(name)?)
                 } else {
                     let path = dir.unwrap_or(Path::new(".")).join(name);
                     let Ok(base_text) = std::fs::read_to_string(&path) else {
-                        let builtins: Vec<_> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
+                        let builtins: Vec<_> = BUILTIN_PACKS.iter().map(|b| b.name).collect();
                         return Err(error(
                             &extends.referenced,
                             format!("cannot read the pack `{name}` this file extends"),
@@ -490,12 +538,7 @@ impl Loader<'_> {
                             ),
                         ));
                     };
-                    Some(self.load_text(
-                        &path.display().to_string(),
-                        &base_text,
-                        path.parent(),
-                        false,
-                    )?)
+                    Some(self.load_text(&path.display().to_string(), &base_text, path.parent())?)
                 }
             }
             None if dir.is_none() => None,
@@ -777,24 +820,31 @@ mod tests {
         assert!(!pack.secrets.is_empty());
     }
 
+    /// A built-in pack loads from the JSON build.rs made of it: the same pack as its YAML.
+    #[test]
+    fn the_built_in_packs_as_json_are_their_yaml() {
+        for BuiltinPack { name, yaml, .. } in BUILTIN_PACKS {
+            let from_json = Loader::default().load_builtin(name).unwrap();
+            let from_yaml = Loader::default().load_text(name, yaml, None).unwrap();
+            // Hash maps print their entries in an order of their own: compared line by line.
+            let lines = |pack: &Pack| {
+                let mut lines: Vec<String> =
+                    format!("{pack:#?}").lines().map(String::from).collect();
+                lines.sort();
+                lines
+            };
+            assert_eq!(lines(&from_json), lines(&from_yaml), "{name}");
+        }
+    }
+
     /// Built-in patterns compile on first use, so every one of them is compiled here.
     #[test]
     fn every_builtin_pattern_compiles() {
-        for (name, text) in BUILTIN_PACKS {
+        for BuiltinPack { name, yaml, .. } in BUILTIN_PACKS {
             let pack = Loader::default()
-                .load_text(name, text, None, false)
+                .load_text(name, yaml, None)
                 .unwrap_or_else(|err| panic!("{name}: {err:?}"));
-            let contact = &pack.contact;
-            let patterns = pack
-                .placeholders
-                .iter()
-                .chain(&pack.secrets)
-                .map(|p| &p.regex);
-            let all: Vec<&LazyRegex> = patterns
-                .chain([&contact.channel_url, &contact.public_url])
-                .chain(&contact.private_reporting)
-                .chain(&pack.review.cadence_patterns)
-                .collect();
+            let all: Vec<&LazyRegex> = pack.patterns().collect();
             assert!(all.len() > 10, "{name}: {}", all.len());
         }
     }
@@ -803,7 +853,7 @@ mod tests {
     fn a_configuration_pattern_is_checked_as_it_loads() {
         let config = "placeholders:\n  - name: broken\n    regex: '(unclosed'\n";
         let err = Loader::default()
-            .load_text("config.yml", config, None, false)
+            .load_text("config.yml", config, None)
             .unwrap_err();
         assert!(
             format!("{err:?}").contains("invalid regular expression in pattern `broken`"),

@@ -223,7 +223,7 @@ mod tests {
             serde_json::to_string(&groups).unwrap()
         );
         let err = crate::pack::Loader::default()
-            .load_text("config.yml", &sections, None, false)
+            .load_text("config.yml", &sections, None)
             .unwrap_err();
         assert!(format!("{err:?}").contains("at most 64"), "{err:?}");
     }

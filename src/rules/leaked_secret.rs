@@ -40,14 +40,14 @@ impl Rule for LeakedSecret {
         let text = &doc.source.text;
         for pattern in &ctx.pack.secrets {
             for found in pattern.regex.find_iter(text) {
-                let secret = found.as_str();
+                let secret = &text[found.clone()];
                 if secret.ends_with("EXAMPLE") {
                     continue;
                 }
                 out.push(Diagnostic {
                     rule: Self::META.name,
                     severity: Self::META.default_severity,
-                    span: Span::new(found.start(), found.end()),
+                    span: Span::new(found.start, found.end),
                     message: format!(
                         "credential `{}` ({}) is written in the policy",
                         mask(secret),
