@@ -3,14 +3,16 @@
 //! Compiling is most of what a run on one small file would cost, and a run reaches only some
 //! of the patterns. A configuration's patterns are compiled as it loads, so that a bad one is
 //! reported where it is written. The built-in packs' patterns are known to compile (a test
-//! compiles every one), and build.rs has already turned most of them into DFAs: a search of a
-//! small text runs on those, deserialised from the binary without compiling anything. A large
-//! text, or a pattern without DFAs, compiles the pattern once (the compiled engine finds
-//! literals faster over long texts), and from then on every search uses it. Both engines find
-//! the same matches (tested on every built-in pattern).
+//! compiles every one), and build.rs has already turned most of them into DFAs: a pattern's
+//! first searches run on those, deserialised from the binary without compiling anything. Once
+//! its DFAs have searched [`DFA_BUDGET`] bytes (one large document, or many small ones), the
+//! pattern is compiled, for the compiled engine skips to its literals where a DFA reads every
+//! byte, and from then on every search uses it. Both engines find the same matches (tested on
+//! every built-in pattern).
 
 use std::ops::Range;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regex::{Captures, Regex};
 use regex_automata::dfa::dense;
@@ -36,17 +38,18 @@ pub(crate) struct Prebuilt {
 // The `PREBUILT` table that build.rs writes.
 include!(concat!(env!("OUT_DIR"), "/prebuilt_patterns.rs"));
 
-/// Texts up to this many bytes are searched with a pattern's DFAs while it is not compiled.
-/// Over longer ones the compiled engine's literal search pays for its compilation.
-const DFA_TEXT_LIMIT: usize = 256 * 1024;
+/// How many bytes a pattern's DFAs search before the pattern is compiled: about what the
+/// compiled engine's literal search saves over them by the time it has paid for compiling.
+const DFA_BUDGET: usize = 256 * 1024;
 
-#[derive(Clone)]
 pub struct LazyRegex {
     source: String,
     compiled: OnceLock<Regex>,
     /// The forward and reverse DFAs of a built-in pattern, as build.rs serialised them.
     prebuilt: Option<(&'static [u8], &'static [u8])>,
     dfa: OnceLock<DfaRegex>,
+    /// Bytes searched with the DFAs so far (files are linted in parallel).
+    dfa_searched: AtomicUsize,
     /// A built-in pattern compiled only for a Pike VM, which finds groups in short texts.
     capturer: OnceLock<meta::Regex>,
     anchored: OnceLock<bool>,
@@ -64,6 +67,7 @@ impl LazyRegex {
             compiled: OnceLock::new(),
             prebuilt,
             dfa: OnceLock::new(),
+            dfa_searched: AtomicUsize::new(0),
             capturer: OnceLock::new(),
             anchored: OnceLock::new(),
         }
@@ -75,6 +79,7 @@ impl LazyRegex {
             compiled: OnceLock::from(regex),
             prebuilt: None,
             dfa: OnceLock::new(),
+            dfa_searched: AtomicUsize::new(0),
             capturer: OnceLock::new(),
             anchored: OnceLock::new(),
         }
@@ -154,10 +159,15 @@ impl LazyRegex {
         if let Some(regex) = self.compiled.get() {
             return Engine::Compiled(regex);
         }
-        match self.dfa() {
-            Some(dfa) if text.len() <= DFA_TEXT_LIMIT => Engine::Dfa(dfa),
-            _ => Engine::Compiled(self.regex()),
+        if self.prebuilt.is_some() {
+            let searched = self.dfa_searched.fetch_add(text.len(), Ordering::Relaxed);
+            if let Some(dfa) = self.dfa()
+                && searched + text.len() <= DFA_BUDGET
+            {
+                return Engine::Dfa(dfa);
+            }
         }
+        Engine::Compiled(self.regex())
     }
 
     /// The DFAs build.rs made of this pattern, if it made any.
@@ -171,6 +181,20 @@ impl LazyRegex {
             };
             DfaRegex::builder().build_from_dfas(dfa(forward), dfa(reverse))
         }))
+    }
+}
+
+impl Clone for LazyRegex {
+    fn clone(&self) -> Self {
+        LazyRegex {
+            source: self.source.clone(),
+            compiled: self.compiled.clone(),
+            prebuilt: self.prebuilt,
+            dfa: self.dfa.clone(),
+            dfa_searched: AtomicUsize::new(self.dfa_searched.load(Ordering::Relaxed)),
+            capturer: self.capturer.clone(),
+            anchored: self.anchored.clone(),
+        }
     }
 }
 
@@ -224,6 +248,23 @@ mod tests {
         assert!(regex.prebuilt.is_none());
         assert!(regex.compiled.get().is_none());
         assert!(regex.is_match("xaab"));
+        assert!(regex.compiled.get().is_some());
+    }
+
+    #[test]
+    fn a_prebuilt_pattern_is_compiled_once_its_dfas_have_searched_their_budget() {
+        let pattern = crate::document::contact_patterns::EMAIL.to_string();
+        let line = "write to security@example.org\n";
+        let regex = LazyRegex::deferred(pattern.clone());
+        for _ in 0..DFA_BUDGET / line.len() {
+            assert!(regex.is_match(line));
+        }
+        assert!(regex.compiled.get().is_none());
+        assert!(regex.is_match(line));
+        assert!(regex.compiled.get().is_some());
+
+        let regex = LazyRegex::deferred(pattern);
+        assert_eq!(regex.find_iter(&line.repeat(DFA_BUDGET)).count(), DFA_BUDGET);
         assert!(regex.compiled.get().is_some());
     }
 
