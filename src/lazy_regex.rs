@@ -264,7 +264,10 @@ mod tests {
         assert!(regex.compiled.get().is_some());
 
         let regex = LazyRegex::deferred(pattern);
-        assert_eq!(regex.find_iter(&line.repeat(DFA_BUDGET)).count(), DFA_BUDGET);
+        assert_eq!(
+            regex.find_iter(&line.repeat(DFA_BUDGET)).count(),
+            DFA_BUDGET
+        );
         assert!(regex.compiled.get().is_some());
     }
 
