@@ -3,6 +3,8 @@
 use std::fmt;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -131,16 +133,26 @@ impl MietteDiagnostic for Finding<'_> {
     }
 }
 
+/// Findings rendered at once, in parallel, before they are written in order: enough to keep
+/// the cores busy, few enough that their text stays small next to the file's.
+const RENDERED_AT_ONCE: usize = 512;
+
 pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = graphical_handler(options.color);
     for file in &report.files {
         let name = file.source.path().display().to_string();
-        for diagnostic in &file.diagnostics {
-            let mut text = String::new();
-            handler
-                .render_report(&mut text, &Finding::new(diagnostic, &file.source, &name))
-                .map_err(io::Error::other)?;
-            writeln!(out, "{text}")?;
+        for chunk in file.diagnostics.chunks(RENDERED_AT_ONCE) {
+            let rendered: Vec<Result<String, fmt::Error>> = chunk
+                .par_iter()
+                .map(|diagnostic| {
+                    let mut text = String::new();
+                    let finding = Finding::new(diagnostic, &file.source, &name);
+                    handler.render_report(&mut text, &finding).map(|()| text)
+                })
+                .collect();
+            for text in rendered {
+                writeln!(out, "{}", text.map_err(io::Error::other)?)?;
+            }
         }
     }
     let summary = report.summary();
