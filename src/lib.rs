@@ -8,7 +8,9 @@
 //!
 //! Where things go: a new rule in `rules/` (and the registry in `rules/mod.rs`), a new output
 //! format in `render/`, a new date or frequency spelling in `dates.rs`, a new pack key in
-//! `pack.rs` and `rules/security-md.yml`.
+//! `pack/mod.rs` and `rules/security-md.yml` (a key that holds regular expressions also in
+//! `Pack::patterns` and in build.rs's `PATTERN_KEYS`, which builds the built-in packs' DFAs
+//! — see [`lazy_regex`]).
 
 pub mod cli;
 mod cmd;
