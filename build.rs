@@ -1,4 +1,4 @@
-//! Prepares the built-in packs (`rules/*.yml`) so that a run does not pay for them at start-up:
+//! Prepares the built-in packs (every `rules/*.yml`) so that a run does not pay for them at start-up:
 //!
 //! - each pack as JSON (`<name>.json`), which loads in a fraction of the time its YAML takes;
 //! - for each of their regular expressions that a DFA can express, the forward and reverse
@@ -18,8 +18,6 @@ use serde_json::Value;
 #[allow(dead_code)]
 mod contact_patterns;
 
-const PACKS: &[&str] = &["security-md", "security-md-strict"];
-
 /// The most bytes both DFAs of one pattern may take in the binary.
 const MAX_DFA_BYTES: usize = 512 * 1024;
 
@@ -36,16 +34,27 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
     let mut patterns = Vec::new();
-    for name in PACKS {
-        let path = format!("rules/{name}.yml");
-        println!("cargo::rerun-if-changed={path}");
-        let yaml = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    println!("cargo::rerun-if-changed=rules");
+    let mut packs: Vec<PathBuf> = std::fs::read_dir("rules")
+        .expect("rules/ holds the built-in packs")
+        .map(|entry| entry.expect("rules/ is readable").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    packs.sort();
+    for path in &packs {
+        println!("cargo::rerun-if-changed={}", path.display());
+        let fail = |e: &dyn std::fmt::Display| -> ! { panic!("{}: {e}", path.display()) };
+        let yaml = std::fs::read_to_string(path).unwrap_or_else(|e| fail(&e));
         // Read as the program reads it into its types: `no` is the word, not false.
         let mut options = serde_saphyr::Options::default();
         options.strict_booleans = true;
-        let pack: Value = serde_saphyr::from_str_with_options(&yaml, options)
-            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let pack: Value =
+            serde_saphyr::from_str_with_options(&yaml, options).unwrap_or_else(|e| fail(&e));
         collect_patterns(&pack, &mut patterns);
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("a UTF-8 name");
         write(
             &out.join(format!("{name}.json")),
             pack.to_string().as_bytes(),
