@@ -15,7 +15,6 @@ use regex_automata::dfa::{dense, regex::Builder};
 use serde_json::Value;
 
 #[path = "src/document/contact_patterns.rs"]
-#[allow(dead_code)]
 mod contact_patterns;
 
 /// The most bytes both DFAs of one pattern may take in the binary.
