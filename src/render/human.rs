@@ -137,19 +137,26 @@ impl MietteDiagnostic for Finding<'_> {
 /// the cores busy, few enough that their text stays small next to the file's.
 const RENDERED_AT_ONCE: usize = 512;
 
+/// Fewer findings than this are rendered on this thread: starting the thread pool costs more
+/// than rendering them (about 10 us each).
+const RENDERED_IN_PARALLEL_FROM: usize = 64;
+
 pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = graphical_handler(options.color);
     for file in &report.files {
         let name = file.source.path().display().to_string();
+        let render_one = |diagnostic: &Diagnostic| {
+            let mut text = String::new();
+            let finding = Finding::new(diagnostic, &file.source, &name);
+            handler.render_report(&mut text, &finding).map(|()| text)
+        };
         for chunk in file.diagnostics.chunks(RENDERED_AT_ONCE) {
-            let rendered: Vec<Result<String, fmt::Error>> = chunk
-                .par_iter()
-                .map(|diagnostic| {
-                    let mut text = String::new();
-                    let finding = Finding::new(diagnostic, &file.source, &name);
-                    handler.render_report(&mut text, &finding).map(|()| text)
-                })
-                .collect();
+            let rendered: Vec<Result<String, fmt::Error>> =
+                if chunk.len() < RENDERED_IN_PARALLEL_FROM {
+                    chunk.iter().map(render_one).collect()
+                } else {
+                    chunk.par_iter().map(render_one).collect()
+                };
             for text in rendered {
                 writeln!(out, "{}", text.map_err(io::Error::other)?)?;
             }
