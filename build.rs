@@ -2,8 +2,9 @@
 //!
 //! - each pack as JSON (`<name>.json`), which loads in a fraction of the time its YAML takes;
 //! - for each of their regular expressions that a DFA can express, the forward and reverse
-//!   dense DFAs, serialised (`prebuilt_patterns.rs` lists them by pattern), which a run
-//!   deserialises without compiling anything. See `src/lazy_regex.rs` for how they are used.
+//!   dense DFAs, serialised (`prebuilt_patterns.rs` lists them by pattern, with whether each
+//!   anchors to a line), which a run deserialises without compiling anything. See
+//!   `src/lazy_regex.rs` for how they are used.
 //!
 //! A pattern is left to be compiled at run time when a DFA cannot express it (a Unicode word
 //! boundary) or its DFAs would be larger than `MAX_DFA_BYTES`.
@@ -82,9 +83,10 @@ fn main() {
         };
         let _ = writeln!(
             table,
-            "    Prebuilt {{ pattern: {pattern:?}, forward: {}, reverse: {} }},",
+            "    Prebuilt {{ pattern: {pattern:?}, forward: {}, reverse: {}, anchored: {} }},",
             include(&forward_file),
             include(&reverse_file),
+            is_anchored(pattern),
         );
     }
     table.push_str("];\n");
@@ -132,6 +134,13 @@ fn dfas(pattern: &str, big_endian: bool) -> Option<(Vec<u8>, Vec<u8>)> {
     };
     let (forward, reverse) = (bytes(regex.forward()), bytes(regex.reverse()));
     (forward.len() + reverse.len() <= MAX_DFA_BYTES).then_some((forward, reverse))
+}
+
+/// Whether `pattern` anchors to a line or the text: `LazyRegex::is_anchored`, read here so
+/// that a run does not parse the pattern for it.
+fn is_anchored(pattern: &str) -> bool {
+    let hir = regex_automata::util::syntax::parse(pattern);
+    hir.map_or(true, |hir| hir.properties().look_set().contains_anchor())
 }
 
 fn write(path: &Path, bytes: &[u8]) {

@@ -15,8 +15,10 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regex::{Captures, Regex};
-use regex_automata::dfa::dense;
-use regex_automata::meta;
+use regex_automata::dfa::{Automaton, dense};
+use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
 
 /// A built-in pattern's DFAs searched as one regular expression.
 type DfaRegex = regex_automata::dfa::regex::Regex<dense::DFA<&'static [u32]>>;
@@ -28,11 +30,14 @@ pub(crate) struct Aligned<B: ?Sized> {
     pub(crate) bytes: B,
 }
 
-/// A built-in pattern with its forward and reverse DFAs, serialised.
+/// A built-in pattern with its forward and reverse DFAs, serialised, and what build.rs read
+/// from its syntax.
 pub(crate) struct Prebuilt {
     pattern: &'static str,
     forward: &'static Aligned<[u8]>,
     reverse: &'static Aligned<[u8]>,
+    /// See [`LazyRegex::is_anchored`].
+    anchored: bool,
 }
 
 // The `PREBUILT` table that build.rs writes.
@@ -45,42 +50,51 @@ const DFA_BUDGET: usize = 256 * 1024;
 pub struct LazyRegex {
     source: String,
     compiled: OnceLock<Regex>,
-    /// The forward and reverse DFAs of a built-in pattern, as build.rs serialised them.
-    prebuilt: Option<(&'static [u8], &'static [u8])>,
+    /// A built-in pattern's DFAs, as build.rs serialised them.
+    prebuilt: Option<&'static Prebuilt>,
+    /// The forward DFA alone, which is all a yes-or-no search needs.
+    forward: OnceLock<dense::DFA<&'static [u32]>>,
+    /// Both DFAs, which find where matches start and end.
     dfa: OnceLock<DfaRegex>,
     /// Bytes searched with the DFAs so far (files are linted in parallel).
     dfa_searched: AtomicUsize,
-    /// A built-in pattern compiled only for a Pike VM, which finds groups in short texts.
-    capturer: OnceLock<meta::Regex>,
+    /// A built-in pattern compiled only for a Pike VM, which finds groups within a match the
+    /// DFAs found.
+    capturer: OnceLock<PikeVM>,
+    /// The same without Unicode (`None` when the pattern is not ASCII): four times cheaper to
+    /// compile, and it finds the same groups in an ASCII match.
+    ascii_capturer: OnceLock<Option<PikeVM>>,
     anchored: OnceLock<bool>,
 }
 
 impl LazyRegex {
     /// A pattern known to compile, compiled on first use (or searched with its DFAs).
     pub(crate) fn deferred(source: String) -> Self {
-        let prebuilt = PREBUILT
-            .iter()
-            .find(|p| p.pattern == source)
-            .map(|p| (&p.forward.bytes[..], &p.reverse.bytes[..]));
+        let prebuilt = PREBUILT.iter().find(|p| p.pattern == source);
         LazyRegex {
             source,
             compiled: OnceLock::new(),
             prebuilt,
+            forward: OnceLock::new(),
             dfa: OnceLock::new(),
             dfa_searched: AtomicUsize::new(0),
             capturer: OnceLock::new(),
+            ascii_capturer: OnceLock::new(),
             anchored: OnceLock::new(),
         }
     }
 
+    /// A pattern compiled already (a configuration's, checked as it loads).
     pub(crate) fn compiled(regex: Regex) -> Self {
         LazyRegex {
             source: regex.as_str().to_string(),
             compiled: OnceLock::from(regex),
             prebuilt: None,
+            forward: OnceLock::new(),
             dfa: OnceLock::new(),
             dfa_searched: AtomicUsize::new(0),
             capturer: OnceLock::new(),
+            ascii_capturer: OnceLock::new(),
             anchored: OnceLock::new(),
         }
     }
@@ -93,15 +107,19 @@ impl LazyRegex {
     /// `\A`, `\z`): what it finds then depends on where the searched text is cut, so a search
     /// of a whole document does not stand for searches of its lines.
     pub fn is_anchored(&self) -> bool {
-        *self.anchored.get_or_init(|| {
-            regex_syntax::parse(&self.source)
-                .map_or(true, |hir| hir.properties().look_set().contains_anchor())
-        })
+        if let Some(prebuilt) = self.prebuilt {
+            return prebuilt.anchored;
+        }
+        *self.anchored.get_or_init(|| is_anchored(&self.source))
     }
 
     pub fn is_match(&self, text: &str) -> bool {
         match self.engine(text) {
-            Engine::Dfa(dfa) => dfa.is_match(text),
+            Engine::Dfa => {
+                let input = Input::new(text).earliest(true);
+                let found = self.forward_dfa().try_search_fwd(&input);
+                found.expect("a built-in DFA has no quit bytes").is_some()
+            }
             Engine::Compiled(regex) => regex.is_match(text),
         }
     }
@@ -109,43 +127,38 @@ impl LazyRegex {
     /// The byte ranges of the successive non-overlapping matches in `text`.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
         let (dfa, compiled) = match self.engine(text) {
-            Engine::Dfa(dfa) => (Some(dfa.find_iter(text)), None),
+            Engine::Dfa => (Some(self.dfa().find_iter(text)), None),
             Engine::Compiled(regex) => (None, Some(regex.find_iter(text))),
         };
         let dfa = dfa.into_iter().flatten().map(|m| m.range());
         dfa.chain(compiled.into_iter().flatten().map(|m| m.range()))
     }
 
-    /// The spans of the first match in `text` and of its groups. Only a text that matches
-    /// compiles the pattern, and then (for a built-in pattern, searched in a short text) only
-    /// as far as a Pike VM needs, which takes half as long as a full compilation.
+    /// The spans of the first match in `text` and of its groups. For a built-in pattern
+    /// searched in a short text, the DFAs find the match and a Pike VM (compiled only as
+    /// far as it needs, and without Unicode when the match is ASCII) finds its groups.
     pub fn captures(&self, text: &str) -> Option<Groups> {
         let groups = |captures: Captures<'_>| {
             Groups(captures.iter().map(|m| m.map(|m| m.range())).collect())
         };
-        match self.engine(text) {
-            Engine::Compiled(regex) => regex.captures(text).map(groups),
-            Engine::Dfa(dfa) if !dfa.is_match(text) => None,
-            Engine::Dfa(_) => {
-                let vm = self.capturer.get_or_init(|| {
-                    let config = meta::Config::new()
-                        .hybrid(false)
-                        .onepass(false)
-                        .backtrack(false)
-                        .auto_prefilter(false);
-                    meta::Builder::new()
-                        .configure(config)
-                        .build(&self.source)
-                        .expect("a built-in pack's patterns compile (tested)")
-                });
-                let mut captures = vm.create_captures();
-                vm.captures(text, &mut captures);
-                let groups = (0..captures.group_len()).map(|i| captures.get_group(i));
-                captures
-                    .is_match()
-                    .then(|| Groups(groups.map(|g| g.map(|span| span.range())).collect()))
-            }
-        }
+        let Engine::Dfa = self.engine(text) else {
+            return self.regex().captures(text).map(groups);
+        };
+        let found = self.dfa().find(text)?.range();
+        let ascii = text[found.clone()]
+            .is_ascii()
+            .then(|| self.ascii_capturer())
+            .flatten();
+        let vm = ascii.unwrap_or_else(|| self.capturer());
+        // The groups of the match the DFAs found: the same match, searched from its start
+        // to its end, with the text around it in view for `\b` and `$`.
+        let input = Input::new(text).range(found).anchored(Anchored::Yes);
+        let mut captures = vm.create_captures();
+        vm.captures(&mut vm.create_cache(), input, &mut captures);
+        let groups = (0..captures.group_len()).map(|i| captures.get_group(i));
+        captures
+            .is_match()
+            .then(|| Groups(groups.map(|g| g.map(|span| span.range())).collect()))
     }
 
     /// The compiled pattern, compiled now if it is not yet.
@@ -155,33 +168,64 @@ impl LazyRegex {
         })
     }
 
+    fn capturer(&self) -> &PikeVM {
+        self.capturer.get_or_init(|| {
+            PikeVM::new(&self.source).expect("a built-in pack's patterns compile (tested)")
+        })
+    }
+
+    /// Without Unicode, `\s`, `\w`, `\d`, case folding and the rest match the same ASCII
+    /// characters as with it, and nothing else that can occur in an ASCII text; a pattern
+    /// written in ASCII therefore finds the same groups in an ASCII match.
+    fn ascii_capturer(&self) -> Option<&PikeVM> {
+        let vm = self.ascii_capturer.get_or_init(|| {
+            let ascii = syntax::Config::new().unicode(false).utf8(false);
+            let vm = PikeVM::builder().syntax(ascii).build(&self.source);
+            vm.ok().filter(|_| self.source.is_ascii())
+        });
+        vm.as_ref()
+    }
+
+    /// Which engine searches `text`: a built-in pattern's DFAs, until they have searched
+    /// their budget, else the compiled pattern.
     fn engine(&self, text: &str) -> Engine<'_> {
         if let Some(regex) = self.compiled.get() {
             return Engine::Compiled(regex);
         }
         if self.prebuilt.is_some() {
             let searched = self.dfa_searched.fetch_add(text.len(), Ordering::Relaxed);
-            if let Some(dfa) = self.dfa()
-                && searched + text.len() <= DFA_BUDGET
-            {
-                return Engine::Dfa(dfa);
+            if searched + text.len() <= DFA_BUDGET {
+                return Engine::Dfa;
             }
         }
         Engine::Compiled(self.regex())
     }
 
-    /// The DFAs build.rs made of this pattern, if it made any.
-    fn dfa(&self) -> Option<&DfaRegex> {
-        let (forward, reverse) = self.prebuilt?;
-        Some(self.dfa.get_or_init(|| {
-            let dfa = |bytes| {
-                dense::DFA::from_bytes(bytes)
-                    .expect("build.rs serialised this DFA for this target")
-                    .0
-            };
-            DfaRegex::builder().build_from_dfas(dfa(forward), dfa(reverse))
-        }))
+    /// The forward DFA build.rs made of this built-in pattern.
+    fn forward_dfa(&self) -> &dense::DFA<&'static [u32]> {
+        let prebuilt = self.prebuilt.expect("only a built-in pattern has DFAs");
+        self.forward
+            .get_or_init(|| deserialize(&prebuilt.forward.bytes))
     }
+
+    /// Both DFAs build.rs made of this built-in pattern.
+    fn dfa(&self) -> &DfaRegex {
+        let prebuilt = self.prebuilt.expect("only a built-in pattern has DFAs");
+        self.dfa.get_or_init(|| {
+            let reverse = deserialize(&prebuilt.reverse.bytes);
+            DfaRegex::builder().build_from_dfas(self.forward_dfa().clone(), reverse)
+        })
+    }
+}
+
+fn deserialize(bytes: &'static [u8]) -> dense::DFA<&'static [u32]> {
+    let dfa = dense::DFA::from_bytes(bytes);
+    dfa.expect("build.rs serialised this DFA for this target").0
+}
+
+/// See [`LazyRegex::is_anchored`]; build.rs asks the same of the built-in patterns.
+fn is_anchored(pattern: &str) -> bool {
+    syntax::parse(pattern).map_or(true, |hir| hir.properties().look_set().contains_anchor())
 }
 
 impl Clone for LazyRegex {
@@ -190,9 +234,11 @@ impl Clone for LazyRegex {
             source: self.source.clone(),
             compiled: self.compiled.clone(),
             prebuilt: self.prebuilt,
+            forward: self.forward.clone(),
             dfa: self.dfa.clone(),
             dfa_searched: AtomicUsize::new(self.dfa_searched.load(Ordering::Relaxed)),
             capturer: self.capturer.clone(),
+            ascii_capturer: self.ascii_capturer.clone(),
             anchored: self.anchored.clone(),
         }
     }
@@ -216,7 +262,7 @@ impl Groups {
 }
 
 enum Engine<'a> {
-    Dfa(&'a DfaRegex),
+    Dfa,
     Compiled(&'a Regex),
 }
 
@@ -294,9 +340,69 @@ mod tests {
         }
     }
 
+    /// build.rs tells whether a built-in pattern anchors as a run would.
+    #[test]
+    fn built_in_patterns_are_anchored_as_their_syntax_says() {
+        assert!(PREBUILT.iter().any(|p| p.anchored));
+        for prebuilt in PREBUILT {
+            assert_eq!(
+                prebuilt.anchored,
+                is_anchored(prebuilt.pattern),
+                "{}",
+                prebuilt.pattern
+            );
+        }
+    }
+
+    /// An ASCII match takes its groups from the pattern compiled without Unicode, any other
+    /// from the pattern compiled with it; both give the groups the compiled pattern gives.
+    #[test]
+    fn groups_of_an_ascii_match_come_from_the_ascii_pike_vm() {
+        let cadence = PREBUILT
+            .iter()
+            .find(|p| p.pattern.contains("quarterly") && p.pattern.contains(r"\("))
+            .expect("the next-review cadence pattern is prebuilt");
+        let text = "2026-03-01 (quarterly review)";
+        let lazy = LazyRegex::deferred(cadence.pattern.to_string());
+        let groups = lazy.captures(text).expect("a match");
+        assert_eq!(groups.get(1), Some(12..21));
+        assert!(lazy.ascii_capturer.get().is_some_and(Option::is_some));
+        assert!(lazy.capturer.get().is_none());
+
+        let text = "2026-03-01 (quarterly\u{a0}review)";
+        let lazy = LazyRegex::deferred(cadence.pattern.to_string());
+        assert_eq!(lazy.captures(text).and_then(|g| g.get(1)), Some(12..21));
+        assert!(lazy.ascii_capturer.get().is_none());
+        assert!(lazy.capturer.get().is_some());
+    }
+
+    /// The DFAs and Pike VMs find the groups the compiled patterns find, in every line of
+    /// the fixtures, seeds and real policies.
+    #[test]
+    fn groups_are_those_of_the_compiled_patterns_in_real_lines() {
+        let documents = crate::test_texts::documents();
+        for lazy in prebuilt() {
+            for (_, text) in &documents {
+                for line in text.lines() {
+                    let expected = lazy
+                        .regex()
+                        .captures(line)
+                        .map(|c| Groups(c.iter().map(|m| m.map(|m| m.range())).collect()));
+                    lazy.dfa_searched.store(0, Ordering::Relaxed);
+                    assert_eq!(
+                        lazy.captures(line),
+                        expected,
+                        "{} in {line:?}",
+                        lazy.as_str()
+                    );
+                }
+            }
+        }
+    }
+
     /// What a pattern's DFAs and the compiled pattern find, as byte ranges.
     fn both(lazy: &LazyRegex, text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
-        let dfa = lazy.dfa().expect("prebuilt");
+        let dfa = lazy.dfa();
         let by_dfa = dfa.find_iter(text).map(|m| m.range()).collect();
         let by_regex = lazy.regex().find_iter(text).map(|m| m.range()).collect();
         (by_dfa, by_regex)
