@@ -66,9 +66,15 @@ pub fn record(source: &SourceFile, edits: &[Edit]) -> Result<String, miette::Rep
 /// resolved and its target written. `original` is the content the new text was derived from:
 /// if the file no longer holds it, nothing is written and the error says so.
 pub fn replace(path: &Path, original: &[u8], text: &str) -> Result<(), miette::Report> {
-    let target = path
-        .canonicalize()
-        .map_err(|err| miette::miette!("cannot resolve {} to write it: {err}", path.display()))?;
+    // Only a symlink is resolved: resolving every path reads every directory on the way.
+    let is_symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_symlink {
+        path.canonicalize().map_err(|err| {
+            miette::miette!("cannot resolve {} to write it: {err}", path.display())
+        })?
+    } else {
+        path.to_path_buf()
+    };
     let metadata = std::fs::metadata(&target)
         .map_err(|err| miette::miette!("cannot read {}: {err}", path.display()))?;
     if metadata.permissions().readonly() {
