@@ -137,29 +137,43 @@ impl MietteDiagnostic for Finding<'_> {
 /// the cores busy, few enough that their text stays small next to the file's.
 const RENDERED_AT_ONCE: usize = 512;
 
-/// Fewer findings than this are rendered on this thread: starting the thread pool costs more
-/// than rendering them (about 10 us each).
+/// A report with fewer findings than this is rendered on this thread: starting the thread
+/// pool costs more than rendering them (about 10 us each).
 const RENDERED_IN_PARALLEL_FROM: usize = 64;
 
 pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = graphical_handler(options.color);
-    for file in &report.files {
-        let name = file.source.path().display().to_string();
-        let render_one = |diagnostic: &Diagnostic| {
-            let mut text = String::new();
-            let finding = Finding::new(diagnostic, &file.source, &name);
-            handler.render_report(&mut text, &finding).map(|()| text)
+    let names: Vec<String> = report
+        .files
+        .iter()
+        .map(|file| file.source.path().display().to_string())
+        .collect();
+    // Every finding of every file, in order: many files of a few findings each are rendered
+    // in parallel as well as one file of many.
+    let findings: Vec<(&SourceFile, &str, &Diagnostic)> = report
+        .files
+        .iter()
+        .zip(&names)
+        .flat_map(|(file, name)| {
+            file.diagnostics
+                .iter()
+                .map(move |d| (&file.source, name.as_str(), d))
+        })
+        .collect();
+    let render_one = |&(source, name, diagnostic): &(&SourceFile, &str, &Diagnostic)| {
+        let mut text = String::new();
+        let finding = Finding::new(diagnostic, source, name);
+        handler.render_report(&mut text, &finding).map(|()| text)
+    };
+    let in_parallel = findings.len() >= RENDERED_IN_PARALLEL_FROM;
+    for chunk in findings.chunks(RENDERED_AT_ONCE) {
+        let rendered: Vec<Result<String, fmt::Error>> = if in_parallel {
+            chunk.par_iter().map(render_one).collect()
+        } else {
+            chunk.iter().map(render_one).collect()
         };
-        for chunk in file.diagnostics.chunks(RENDERED_AT_ONCE) {
-            let rendered: Vec<Result<String, fmt::Error>> =
-                if chunk.len() < RENDERED_IN_PARALLEL_FROM {
-                    chunk.iter().map(render_one).collect()
-                } else {
-                    chunk.par_iter().map(render_one).collect()
-                };
-            for text in rendered {
-                writeln!(out, "{}", text.map_err(io::Error::other)?)?;
-            }
+        for text in rendered {
+            writeln!(out, "{}", text.map_err(io::Error::other)?)?;
         }
     }
     let summary = report.summary();
