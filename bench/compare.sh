@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures policy-lint against its floor and its peers on generated policies, and prints one
-# Markdown table (median wall time of RUNS runs, default 5, and peak RSS):
+# Markdown table (median wall time of RUNS runs, default 5, or of as many as fill a second for
+# a quick command; and peak RSS; ONLY="one 5 KB policy" measures the rows of one input):
 #
 #   one 5 KB policy | 10,000 policies, each NNNNN/SECURITY.md | one 20 MB policy
 #   × policy-lint (check, each format on the 20 MB file, --fix), rumdl, markdownlint-cli2,
@@ -85,7 +86,7 @@ plan() {
 JSON
 }
 
-echo "== measuring (median of ${RUNS:-5} runs)" >&2
+echo "== measuring (median of ${RUNS:-5} runs, of more for a quick command)" >&2
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); $("$rumdl" --version), $("$mdl" --help 2>/dev/null | grep -o 'markdownlint-cli2 v[0-9.]*' | head -n 1)"
 echo
 plan | python3 bench/measure.py
