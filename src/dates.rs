@@ -3,9 +3,10 @@
 
 use std::sync::LazyLock;
 
-use crate::lazy_regex::is_word_byte;
 use chrono::{Days, Months, NaiveDate};
 use regex::Regex;
+
+use crate::lazy_regex::is_word_byte;
 
 /// How a date was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -45,10 +45,10 @@ trait EventSink<'m> {
 /// still open. Such a block reaches the end of its chunk, which is checked: the chunk's
 /// events are then taken back and it is parsed again, twice as long (to the next boundary),
 /// so that an open block of any length, over any number of boundaries, costs parses of about
-/// twice its length in all. Link
-/// reference definitions are document-wide, so a document that may hold one (any `]:`) is
-/// parsed whole. The events are those of a parse of the whole text (tests compare them on
-/// every fixture and corpus document, cut at every boundary, and on random documents).
+/// twice its length in all. Link reference definitions are document-wide, so a document that
+/// may hold one (any `]:`) is parsed whole. The events are those of a parse of the whole text
+/// (tests compare them on every fixture and corpus document, cut at every boundary, and on
+/// random documents).
 fn parse_in_chunks<'m, S: EventSink<'m>>(markdown: &'m str, chunk_bytes: usize, sink: &mut S) {
     let whole = markdown.len() <= chunk_bytes || markdown.contains("]:");
     let mut start = 0;

@@ -837,7 +837,8 @@ mod tests {
         }
     }
 
-    /// Built-in patterns compile on first use, so every one of them is compiled here.
+    /// Built-in patterns compile on first use, so every one of them is compiled here: each
+    /// pack is loaded as a configuration is, which compiles its patterns as it loads.
     #[test]
     fn every_builtin_pattern_compiles() {
         for BuiltinPack { name, yaml, .. } in BUILTIN_PACKS {
