@@ -269,9 +269,9 @@ pub fn contacts_in_line(line: &str, base: usize, out: &mut Vec<Contact>) {
 fn has_word_at(line: &str) -> bool {
     let bytes = line.as_bytes();
     let is_word = |i: usize| bytes.get(i).is_some_and(|&b| is_word_byte(b));
-    // `b | 0x20` folds `A` to `a` (and no other byte to either).
+    // `b | 0x20` folds `T` to `t` (and no other byte to either).
     let mut from = 0;
-    while let Some(offset) = bytes[from..].iter().position(|&b| b | 0x20 == b'a') {
+    while let Some(offset) = memchr::memchr2(b'a', b'A', &bytes[from..]) {
         let at = from + offset;
         let t = bytes.get(at + 1).is_some_and(|&b| b | 0x20 == b't');
         if t && (at == 0 || !is_word(at - 1)) && !is_word(at + 2) {

@@ -89,10 +89,19 @@ pub fn title_matches(key: &str, alias: &str) -> bool {
     if alias.chars().any(is_unspaced_script) {
         return key.contains(alias);
     }
-    word_starts(key).any(|at| {
-        let end = at + alias.len();
-        key[at..].starts_with(alias) && (end == key.len() || key.as_bytes()[end] == b' ')
-    })
+    // Each place the alias occurs (overlapping ones too), until one is whole words: one
+    // substring search, rather than a comparison at every word.
+    let bytes = key.as_bytes();
+    let step = alias.chars().next().map_or(1, char::len_utf8);
+    let mut from = 0;
+    while let Some(found) = key[from..].find(alias) {
+        let (at, end) = (from + found, from + found + alias.len());
+        if (at == 0 || bytes[at - 1] == b' ') && (end == key.len() || bytes[end] == b' ') {
+            return true;
+        }
+        from = at + step;
+    }
+    false
 }
 
 /// The byte offsets where the words of a normalised text (single spaces between words) start.
@@ -181,5 +190,20 @@ mod tests {
         assert!(title_matches("脆弱性の報告方法 reporting", "脆弱性の報告"));
         assert!(!title_matches("unsupported versions", "supported versions"));
         assert!(!title_matches("anything", ""));
+        // The whole-word occurrence overlaps an earlier one that is not.
+        assert!(title_matches("aaa aa aa", "aa aa"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// A spaced alias matches when some run of the title's words is the alias's words.
+        #[test]
+        fn aliases_match_runs_of_words(
+            key in proptest::collection::vec(proptest::sample::select(&["a", "aa", "b", "ab"][..]), 1..7),
+            alias in proptest::collection::vec(proptest::sample::select(&["a", "aa", "b", "ab"][..]), 1..4),
+        ) {
+            let by_words = key.windows(alias.len()).any(|run| run == alias.as_slice());
+            prop_assert_eq!(title_matches(&key.join(" "), &alias.join(" ")), by_words);
+        }
     }
 }

@@ -124,11 +124,18 @@ fn cell_between(line: &str, base: usize, start: usize, end: usize) -> Cell<'_> {
 
 /// The byte offsets of the pipes in `line` that a backslash does not escape.
 fn unescaped_pipes(line: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut escaped = false;
-    line.bytes().enumerate().filter_map(move |(i, b)| {
-        let pipe = b == b'|' && !escaped;
-        escaped = !escaped && b == b'\\';
-        pipe.then_some(i)
+    // The byte the last unescaped backslash escapes (a backslash too, then it escapes none).
+    let mut escaped = usize::MAX;
+    let bytes = line.as_bytes();
+    memchr::memchr2_iter(b'|', b'\\', bytes).filter(move |&i| {
+        if i == escaped {
+            return false;
+        }
+        if bytes[i] == b'\\' {
+            escaped = i + 1;
+            return false;
+        }
+        true
     })
 }
 
