@@ -36,10 +36,16 @@ pub struct Section {
 /// (`2.1 Reporting`), and collapses whitespace: `## 🚨 2. Reporting a Vulnerability!` becomes
 /// `reporting a vulnerability`. One pass: it runs for every heading, header cell and label.
 pub fn normalize_title(title: &str) -> String {
-    let lower = title.to_lowercase();
+    // ASCII is lower-cased as it is copied (most titles and cells are ASCII); other text first,
+    // as a whole, for a letter may lower-case differently at the end of a word (`Σ`).
+    let lower = if title.is_ascii() {
+        std::borrow::Cow::Borrowed(title)
+    } else {
+        std::borrow::Cow::Owned(title.to_lowercase())
+    };
     let mut out = String::with_capacity(lower.len());
     let mut space = false;
-    let mut rest = lower.as_str();
+    let mut rest = lower.as_ref();
     while let Some(c) = rest.chars().next() {
         if c == ':'
             && let Some(len) = shortcode_len(rest)
@@ -53,7 +59,7 @@ pub fn normalize_title(title: &str) -> String {
                 out.push(' ');
             }
             space = false;
-            out.push(c);
+            out.push(c.to_ascii_lowercase());
         } else {
             space = true;
         }
@@ -73,6 +79,7 @@ pub fn normalize_title(title: &str) -> String {
 fn shortcode_len(text: &str) -> Option<usize> {
     let name = text[1..]
         .bytes()
+        .map(|b| b.to_ascii_lowercase())
         .take_while(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'+' | b'-'))
         .count();
     (name > 0 && text.as_bytes().get(1 + name) == Some(&b':')).then_some(name + 2)
@@ -146,8 +153,8 @@ mod tests {
     }
 
     const PIECES: &[&str] = &[
-        " ", ":", "::", ":lock:", ":+1", "2.", "12", "1", "a1", "Report", "ÉTÉ", "İ", "🚨", "-",
-        "_", "\t", "支持", "x", "ß",
+        " ", ":", "::", ":lock:", ":Lock:", "K", "ΣΑΣ", ":+1", "2.", "12", "1", "a1", "Report",
+        "ÉTÉ", "İ", "🚨", "-", "_", "\t", "支持", "x", "ß", "SECURITY",
     ];
 
     proptest! {

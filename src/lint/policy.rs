@@ -25,6 +25,8 @@ pub struct KindTable<'a> {
     pub spec: &'a TableSpec,
     /// Column key → index in the header.
     pub columns: BTreeMap<&'a str, usize>,
+    /// The column that names a row: see [`KindTable::row_name`].
+    name_column: usize,
 }
 
 impl<'a> KindTable<'a> {
@@ -40,21 +42,7 @@ impl<'a> KindTable<'a> {
     /// What a row is about: its cell in the first text column the table has (the secret, the
     /// incident, the version), else its first cell.
     pub fn row_name<'r>(&self, row: &'r Row) -> &'r str {
-        let text_column = self
-            .columns
-            .iter()
-            .filter(|(key, _)| {
-                self.spec
-                    .columns
-                    .get(**key)
-                    .is_some_and(|c| c.kind == ColumnType::Text)
-            })
-            .map(|(_, &index)| index)
-            .min();
-        text_column
-            .or(Some(0))
-            .and_then(|i| row.cells.get(i))
-            .map_or("", |c| c.text)
+        row.cells.get(self.name_column).map_or("", |c| c.text)
     }
 
     /// The column's title as the table writes it (else as the pack names it).
@@ -430,11 +418,22 @@ fn classify<'a>(
             .filter(|(_, c)| c.required)
             .all(|(key, _)| columns.contains_key(key.as_str()));
         let by_heading = !columns.is_empty() && under_heading(doc, pack, table, kind, meanings);
+        let name_column = columns
+            .iter()
+            .filter(|(key, _)| {
+                spec.columns
+                    .get(**key)
+                    .is_some_and(|c| c.kind == ColumnType::Text)
+            })
+            .map(|(_, &index)| index)
+            .min()
+            .unwrap_or(0);
         (complete || by_heading).then_some(KindTable {
             kind,
             table,
             spec,
             columns,
+            name_column,
         })
     })
 }

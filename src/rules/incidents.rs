@@ -151,12 +151,12 @@ impl Rule for IncidentColumns {
 /// Reports the cells of column `key` whose value is not one of the column's allowed values.
 fn check_values(rule: &RuleMeta, key: &str, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for log in incident_logs(ctx) {
-        let Some(spec) = log.spec.columns.get(key) else {
+        let (Some(spec), Some(column)) = (log.spec.columns.get(key), log.column(key)) else {
             continue;
         };
         let allowed: Vec<String> = spec.values.iter().map(|v| normalize_title(v)).collect();
         for row in &log.table.rows {
-            let Some(cell) = log.cell(row, key) else {
+            let Some(cell) = row.cells.get(column) else {
                 continue;
             };
             let value = normalize_title(cell.text);

@@ -115,8 +115,11 @@ impl Rule for EmptyCell {
         for table in &ctx.policy.tables {
             let required = table.spec.columns.iter().filter(|(_, c)| c.required);
             for (key, _) in required {
+                let Some(column) = table.column(key) else {
+                    continue;
+                };
                 for row in &table.table.rows {
-                    let Some(cell) = table.cell(row, key) else {
+                    let Some(cell) = row.cells.get(column) else {
                         continue;
                     };
                     if !cell.text.is_empty() {
