@@ -96,19 +96,14 @@ pub fn title_matches(key: &str, alias: &str) -> bool {
     if alias.chars().any(is_unspaced_script) {
         return key.contains(alias);
     }
-    // Each place the alias occurs (overlapping ones too), until one is whole words: one
-    // substring search, rather than a comparison at every word.
-    let bytes = key.as_bytes();
-    let step = alias.chars().next().map_or(1, char::len_utf8);
-    let mut from = 0;
-    while let Some(found) = key[from..].find(alias) {
-        let (at, end) = (from + found, from + found + alias.len());
-        if (at == 0 || bytes[at - 1] == b' ') && (end == key.len() || bytes[end] == b' ') {
-            return true;
-        }
-        from = at + step;
-    }
-    false
+    // Compared only where the alias's first byte is, rather than at every word.
+    let (bytes, alias) = (key.as_bytes(), alias.as_bytes());
+    memchr::memchr_iter(alias[0], bytes).any(|at| {
+        let end = at + alias.len();
+        (at == 0 || bytes[at - 1] == b' ')
+            && bytes[at..].starts_with(alias)
+            && (end == bytes.len() || bytes[end] == b' ')
+    })
 }
 
 /// The byte offsets where the words of a normalised text (single spaces between words) start.
