@@ -63,8 +63,8 @@ fn stages(c: &mut Criterion) {
         });
         let report = Report {
             today: today(),
+            root: std::path::PathBuf::new(),
             files: vec![FileReport {
-                repo_path: "SECURITY.md".to_string(),
                 source: source.clone(),
                 diagnostics: policy_lint::lint(&source, &pack, today()),
                 fixed: 0,
@@ -118,8 +118,8 @@ fn human_per_finding(c: &mut Criterion) {
         group.throughput(Throughput::Elements(diagnostics.len() as u64));
         let report = Report {
             today: today(),
+            root: std::path::PathBuf::new(),
             files: vec![FileReport {
-                repo_path: "SECURITY.md".to_string(),
                 source,
                 diagnostics,
                 fixed: 0,

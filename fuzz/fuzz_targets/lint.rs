@@ -26,7 +26,6 @@ fuzz_target!(|text: &str| {
     let report = Report {
         today,
         files: vec![FileReport {
-            repo_path: "SECURITY.md".to_string(),
             source,
             diagnostics,
             fixed: 0,

@@ -57,7 +57,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     }
     let lint_all = || {
         each_input(&found.inputs, |input| {
-            lint_file(input, &settings, fix_mode(args), &root)
+            lint_file(input, &settings, fix_mode(args))
         })
     };
     // A written file is synced to disk before it replaces the old one, and a sync mostly
@@ -76,6 +76,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     };
     let mut report = Report {
         today: settings.today,
+        root,
         files: Vec::new(),
     };
     let mut errors = Vec::new();
@@ -88,7 +89,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
     for searched in &found.without_policy {
         report
             .files
-            .push(missing_policy_report(searched, &settings, &root));
+            .push(missing_policy_report(searched, &settings));
     }
 
     let options = RenderOptions {
@@ -219,17 +220,14 @@ fn lint_file(
     input: &Input,
     settings: &Settings,
     mode: FixMode,
-    root: &Path,
 ) -> Result<FileReport, miette::Report> {
     let source = input.read()?;
     let path = input.path();
-    let repo_path = discover::repository_path(path, root);
     let lint = |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
     if mode == FixMode::Off {
         let diagnostics = crate::lint(&source, &settings.pack, settings.today);
         return Ok(FileReport {
             source,
-            repo_path,
             diagnostics,
             fixed: 0,
         });
@@ -247,14 +245,13 @@ fn lint_file(
     }
     Ok(FileReport {
         source: fixed.source,
-        repo_path,
         diagnostics: fixed.diagnostics,
         fixed: fixed.applied,
     })
 }
 
 /// The `missing-policy` finding for a directory in which discovery or a walk found nothing.
-fn missing_policy_report(searched: &Searched, settings: &Settings, root: &Path) -> FileReport {
+fn missing_policy_report(searched: &Searched, settings: &Settings) -> FileReport {
     let names = settings.pack.file_names.join(" or ");
     let (dir, message) = match searched {
         Searched::Discovery(dir) => {
@@ -288,7 +285,6 @@ fn missing_policy_report(searched: &Searched, settings: &Settings, root: &Path) 
         dir.to_path_buf()
     };
     FileReport {
-        repo_path: discover::repository_path(&shown, root),
         source: SourceFile::new(shown, String::new()),
         diagnostics: vec![Diagnostic {
             rule: MissingPolicy::META.name,

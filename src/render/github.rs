@@ -10,6 +10,7 @@ use crate::diagnostic::Severity;
 /// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for file in &report.files {
+        let repo_path = report.repo_path(file);
         for d in &file.diagnostics {
             let start = file.source.line_col(d.span.start);
             let end = file.source.line_col(d.span.end);
@@ -25,7 +26,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                property(&file.repo_path),
+                property(&repo_path),
                 start.line,
                 start.column,
                 end.line,
@@ -48,6 +49,7 @@ pub fn step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| | Rule | Where | Finding |")?;
     writeln!(out, "|---|---|---|---|")?;
     for file in &report.files {
+        let repo_path = report.repo_path(file);
         for d in &file.diagnostics {
             let line = file.source.line_col(d.span.start).line;
             let icon = match d.severity {
@@ -58,8 +60,8 @@ pub fn step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "| {icon} | `{}` | [{}:{line}]({}#L{line}) | {} |",
                 d.rule,
-                cell(&file.repo_path),
-                file.repo_path.replace(' ', "%20"),
+                cell(&repo_path),
+                repo_path.replace(' ', "%20"),
                 cell(&d.message)
             )?;
         }

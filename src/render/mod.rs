@@ -10,6 +10,7 @@ mod sarif;
 mod statistics;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -22,13 +23,13 @@ pub use human::graphical_handler;
 /// The findings of one run.
 pub struct Report {
     pub today: NaiveDate,
+    /// The repository root, canonical, as [`crate::io::discover::repository_root`] finds it.
+    pub root: PathBuf,
     pub files: Vec<FileReport>,
 }
 
 pub struct FileReport {
     pub source: SourceFile,
-    /// The path relative to the repository root, with forward slashes (SARIF, annotations).
-    pub repo_path: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Fixes `--fix` applied to this file.
     pub fixed: usize,
@@ -44,6 +45,13 @@ pub struct Summary {
 }
 
 impl Report {
+    /// `file`'s path relative to the repository root, with forward slashes, as SARIF and
+    /// GitHub annotations name it: worked out when a format asks for it, since it resolves
+    /// the path on disk.
+    pub fn repo_path(&self, file: &FileReport) -> String {
+        crate::io::discover::repository_path(file.source.path(), &self.root)
+    }
+
     pub fn summary(&self) -> Summary {
         let all = || self.files.iter().flat_map(|f| &f.diagnostics);
         Summary {

@@ -49,10 +49,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut first = true;
     for file in &report.files {
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let repo_path = report.repo_path(file);
         for d in &file.diagnostics {
             out.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
-            let result = result(file, d, index.get(d.rule).copied(), &mut seen);
+            let result = result(file, &repo_path, d, index.get(d.rule).copied(), &mut seen);
             serde_json::to_writer(&mut *out, &result)?;
         }
     }
@@ -88,6 +89,7 @@ fn level(severity: Severity) -> &'static str {
 
 fn result(
     file: &FileReport,
+    repo_path: &str,
     d: &Diagnostic,
     rule_index: Option<usize>,
     seen: &mut HashMap<String, usize>,
@@ -95,7 +97,7 @@ fn result(
     let start = file.source.line_col(d.span.start);
     let end = file.source.line_col(d.span.end);
     // The same finding twice on equal lines: the occurrence number tells them apart.
-    let key = stable_key(file, d);
+    let key = stable_key(file, repo_path, d);
     let occurrence = seen.entry(key.clone()).or_default();
     *occurrence += 1;
     let fingerprint = format!("{:016x}:{occurrence}", super::fnv1a(key.as_bytes()));
@@ -109,7 +111,7 @@ fn result(
         "level": level(d.severity),
         "message": { "text": message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": file.repo_path, "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": { "uri": repo_path, "uriBaseId": "%SRCROOT%" },
             "region": {
                 "startLine": start.line,
                 "startColumn": start.column,
@@ -128,7 +130,7 @@ fn result(
 /// What identifies a finding whatever moves around it: the rule, the file and the text of
 /// the line it points at (the secret's row, the field, the heading), whitespace collapsed;
 /// for a finding about the whole document, its message.
-fn stable_key(file: &FileReport, d: &Diagnostic) -> String {
+fn stable_key(file: &FileReport, repo_path: &str, d: &Diagnostic) -> String {
     let what = if d.span.is_empty() && d.span.start <= file.source.bom_len() {
         d.message.clone()
     } else {
@@ -139,5 +141,5 @@ fn stable_key(file: &FileReport, d: &Diagnostic) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    format!("{}\n{}\n{what}", d.rule, file.repo_path)
+    format!("{}\n{repo_path}\n{what}", d.rule)
 }

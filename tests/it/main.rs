@@ -112,8 +112,8 @@ pub fn render_human(source: SourceFile, only: Option<&str>) -> String {
     let source = SourceFile::new(relative, source.text);
     let report = Report {
         today: today(),
+        root: PathBuf::new(),
         files: vec![FileReport {
-            repo_path: source.path().display().to_string(),
             source,
             diagnostics,
             fixed: 0,

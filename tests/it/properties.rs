@@ -95,8 +95,8 @@ proptest! {
         }
         let report = Report {
             today: crate::today(),
+            root: std::path::PathBuf::new(),
             files: vec![FileReport {
-                repo_path: "p.md".to_string(),
                 source: SourceFile::new("p.md", text.clone()),
                 diagnostics,
                 fixed: 0,
