@@ -48,7 +48,8 @@ if [ ! -f "$cache/corpus/done" ]; then
         mv "$file" "$cache/corpus/many/$n/SECURITY.md"
     done
     # The 5 KB policy: the first generated one of about that size.
-    small=$(find "$cache/corpus/many" -name SECURITY.md -size +4k -size -6k | sort | head -n 1)
+    # (sed reads the whole list: `head` would leave sort writing into a closed pipe.)
+    small=$(find "$cache/corpus/many" -name SECURITY.md -size +4k -size -6k | sort | sed -n 1p)
     cp "$small" "$cache/corpus/one/SECURITY.md"
     mv "$cache/flat/SECURITY-big.md" "$cache/corpus/big/SECURITY.md"
     rm -rf "$cache/flat"
