@@ -25,6 +25,7 @@ fuzz_target!(|text: &str| {
     }
     let report = Report {
         today,
+        root: std::path::PathBuf::new(),
         files: vec![FileReport {
             source,
             diagnostics,
