@@ -3,7 +3,8 @@
 //! alias and term: it runs for every heading of every document.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+
+use rustc_hash::FxBuildHasher;
 
 use crate::document::{is_unspaced_script, word_starts};
 
@@ -11,7 +12,7 @@ use crate::document::{is_unspaced_script, word_starts};
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
     /// Aliases written with spaces: they match whole words of a heading.
-    phrases: HashSet<String, WordHash>,
+    phrases: HashSet<String, FxBuildHasher>,
     /// The first bytes of `phrases`: a word starting with another byte starts none.
     phrase_starts: ByteSet,
     /// The most words a spaced alias has.
@@ -20,7 +21,7 @@ pub struct Vocabulary {
     unspaced_aliases: Vec<String>,
     /// Single-word concept terms, which match the start of a word (`report` finds
     /// `reporting`), and the (concept, group) places each one fills.
-    word_terms: HashMap<String, Vec<(usize, usize)>, WordHash>,
+    word_terms: HashMap<String, Vec<(usize, usize)>, FxBuildHasher>,
     /// The first bytes of the single-word and phrase terms: a word starting with another byte
     /// starts none.
     term_starts: ByteSet,
@@ -28,7 +29,7 @@ pub struct Vocabulary {
     longest_term: usize,
     /// Phrase terms, which match at a word start, by their first word (which the word there
     /// must be), each with its place.
-    phrase_terms: HashMap<String, Vec<PlacedTerm>, WordHash>,
+    phrase_terms: HashMap<String, Vec<PlacedTerm>, FxBuildHasher>,
     /// Terms in a script without spaces, which match anywhere, with their place.
     unspaced_terms: Vec<PlacedTerm>,
     /// Per concept, the bit of each of its groups; a concept without groups never matches.
@@ -173,40 +174,6 @@ impl ByteSet {
 
     fn contains(&self, byte: u8) -> bool {
         self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
-    }
-}
-
-/// The index's hash: rustc's FxHash, a multiply and rotate per eight bytes, several times
-/// cheaper than the default SipHash on short words. The keys are the pack's own words and a
-/// text only looks them up, so SipHash's defence against keys chosen to collide is not needed.
-type WordHash = BuildHasherDefault<WordHasher>;
-
-#[derive(Clone, Copy, Debug, Default)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
-        }
-        let mut last = [0; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.add(u64::from_le_bytes(last) ^ bytes.len() as u64);
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
