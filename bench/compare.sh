@@ -30,6 +30,9 @@ if [ ! -x "$cache/venv/bin/rumdl" ]; then
     "$cache/venv/bin/pip" install --quiet --disable-pip-version-check rumdl
 fi
 rumdl=$cache/venv/bin/rumdl
+# rumdl is run with --no-cache: by default it keeps each file's result in .rumdl_cache/ and, on
+# the unchanged inputs of every run after the first, reads that instead of linting (10,000
+# policies: about 0.8 s from its cache, about 4 s linting). policy-lint keeps no cache.
 if [ ! -x "$cache/npm/node_modules/.bin/markdownlint-cli2" ]; then
     echo "== installing markdownlint-cli2" >&2
     mkdir -p "$cache/npm"
@@ -68,12 +71,12 @@ plan() {
  {"input": "hello-world", "tool": "hello", "cmd": ["$hello"]},
  {"input": "one 5 KB policy", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/one/SECURITY.md"]},
  {"input": "one 5 KB policy", "tool": "policy-lint --fix", "setup": $(copy one), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work/SECURITY.md"]},
- {"input": "one 5 KB policy", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "$corpus/one/SECURITY.md"]},
+ {"input": "one 5 KB policy", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "--no-cache", "$corpus/one/SECURITY.md"]},
  {"input": "one 5 KB policy", "tool": "markdownlint-cli2", "cmd": ["$mdl", "$corpus/one/SECURITY.md"]},
  {"input": "one 5 KB policy", "tool": "bare parse", "cmd": ["$bare", "$corpus/one/SECURITY.md"]},
  {"input": "10,000 policies", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/many"]},
  {"input": "10,000 policies", "tool": "policy-lint --fix", "setup": $(copy many), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work"]},
- {"input": "10,000 policies", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "$corpus/many"]},
+ {"input": "10,000 policies", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "--no-cache", "$corpus/many"]},
  {"input": "10,000 policies", "tool": "markdownlint-cli2 (1 run)", "runs": 1, "cmd": ["$mdl", "$corpus/many/**/*.md"]},
  {"input": "10,000 policies", "tool": "bare parse", "cmd": ["$bare", "$corpus/many"]},
  {"input": "one 20 MB policy", "tool": "policy-lint (concise)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/big/SECURITY.md"]},
@@ -81,7 +84,7 @@ plan() {
  {"input": "one 20 MB policy", "tool": "policy-lint (json)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "json", "$corpus/big/SECURITY.md"]},
  {"input": "one 20 MB policy", "tool": "policy-lint (sarif)", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "sarif", "$corpus/big/SECURITY.md"]},
  {"input": "one 20 MB policy", "tool": "policy-lint --fix", "setup": $(copy big), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work/SECURITY.md"]},
- {"input": "one 20 MB policy", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "$corpus/big/SECURITY.md"]},
+ {"input": "one 20 MB policy", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "--no-cache", "$corpus/big/SECURITY.md"]},
  {"input": "one 20 MB policy", "tool": "bare parse", "cmd": ["$bare", "$corpus/big/SECURITY.md"]}
 ]
 JSON

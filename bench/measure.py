@@ -8,6 +8,7 @@ fresh copy for --fix); `runs` overrides RUNS for a command too slow to repeat.
 
 A command runs RUNS times, or, when it is quick, as many times as fill MIN_SECONDS (at most
 MAX_RUNS): the median of five runs of a few milliseconds moves with every hiccup of the machine.
+The commands take turns, one run each, until each has had its runs.
 The peak RSS of a process includes that of the Python process it was forked from before it ran
 the command (about 15 MiB), so that smaller peaks show as that floor.
 """
@@ -36,23 +37,30 @@ def main():
     plan = json.load(sys.stdin)
     only = os.environ.get("ONLY")
     plan = [step for step in plan if only in (None, step["input"]) or step["tool"] == "hello"]
-    rows = []
-    for step in plan:
-        times, peaks, codes = [], [], set()
-        runs = step.get("runs", RUNS)
-        while len(times) < runs:
+    results = [{"times": [], "peaks": [], "codes": set(), "runs": step.get("runs", RUNS)}
+               for step in plan]
+    # Round after round, each command that needs more runs runs once, so that every command
+    # is measured across the same stretch of time: a machine that slows down for a minute
+    # slows every row, not the one it happened to measure.
+    while any(len(r["times"]) < r["runs"] for r in results):
+        for step, result in zip(plan, results):
+            if len(result["times"]) >= result["runs"]:
+                continue
             if step.get("setup"):
                 subprocess.run(step["setup"], check=True)
             elapsed, peak, code = run_once(step["cmd"])
-            times.append(elapsed)
-            peaks.append(peak)
-            codes.add(code)
-            if len(times) == RUNS and "runs" not in step:
-                typical = statistics.median(times)
-                runs = max(RUNS, min(MAX_RUNS, int(MIN_SECONDS / max(typical, 1e-6))))
-        rows.append((step["input"], step["tool"], statistics.median(times), max(peaks), codes))
-        print(f"  {step['input']:<24} {step['tool']:<28} {statistics.median(times) * 1000:9.1f} ms"
-              f"  ({len(times)} runs)", file=sys.stderr)
+            result["times"].append(elapsed)
+            result["peaks"].append(peak)
+            result["codes"].add(code)
+            if len(result["times"]) == RUNS and "runs" not in step:
+                typical = statistics.median(result["times"])
+                result["runs"] = max(RUNS, min(MAX_RUNS, int(MIN_SECONDS / max(typical, 1e-6))))
+            if len(result["times"]) == result["runs"]:
+                print(f"  {step['input']:<24} {step['tool']:<28} "
+                      f"{statistics.median(result['times']) * 1000:9.1f} ms"
+                      f"  ({len(result['times'])} runs)", file=sys.stderr)
+    rows = [(step["input"], step["tool"], statistics.median(result["times"]),
+             max(result["peaks"]), result["codes"]) for step, result in zip(plan, results)]
     print(f"| input | tool | median wall time | peak RSS | exit codes |")
     print(f"|---|---|---:|---:|---|")
     for input_, tool, median, peak, codes in rows:
