@@ -53,7 +53,8 @@ pub struct LazyRegex {
     compiled: OnceLock<Regex>,
     /// A built-in pattern's DFAs, as build.rs serialised them.
     prebuilt: Option<&'static Prebuilt>,
-    /// The forward DFA alone, which is all a yes-or-no search needs.
+    /// The forward DFA alone, which is all a yes-or-no search needs. build.rs gives it only
+    /// unanchored start states: searching it anchored would be an error.
     forward: OnceLock<dense::DFA<&'static [u32]>>,
     /// Both DFAs, which find where matches start and end.
     dfa: OnceLock<DfaRegex>,
@@ -119,7 +120,9 @@ impl LazyRegex {
             Engine::Dfa => {
                 let input = Input::new(text).earliest(true);
                 let found = self.forward_dfa().try_search_fwd(&input);
-                found.expect("a built-in DFA has no quit bytes").is_some()
+                found
+                    .expect("a built-in DFA has no quit bytes and is searched unanchored")
+                    .is_some()
             }
             Engine::Compiled(regex) => regex.is_match(text),
         }
