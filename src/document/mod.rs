@@ -15,7 +15,7 @@ pub use field::{Contact, ContactKind, Field};
 pub use section::{
     HeadingKind, Section, is_unspaced_script, normalize_title, title_matches, word_starts,
 };
-pub use table::{Alignment, Cell, Row, Table, split_row};
+pub use table::{Alignment, Cell, Row, Table, padded_cell, split_row};
 
 /// A policy document: sections, tables, fields and the other landmarks rules look at.
 #[derive(Debug)]

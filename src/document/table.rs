@@ -77,6 +77,12 @@ impl Table<'_> {
     }
 }
 
+/// A cell's text as policy-lint writes it into a row: one space on each side, so that an
+/// empty cell is always `|  |`, whichever command wrote it.
+pub fn padded_cell(text: &str) -> String {
+    format!(" {text} ")
+}
+
 /// Splits one table line (starting at byte `base` of the file) into cells at unescaped pipes,
 /// as GFM does: a leading and a trailing pipe are optional, and a pipe inside a code span
 /// still separates cells unless it is escaped.

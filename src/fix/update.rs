@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::dates::{self, Frequency, iso};
 use crate::diagnostic::Edit;
-use crate::document::{Cell, Document, Row, normalize_title};
+use crate::document::{Cell, Document, Row, normalize_title, padded_cell};
 use crate::io::source::{SourceFile, Span};
 use crate::lint::policy::{FieldKind, KindTable, Policy, TableKind};
 use crate::lint::schedule::{self, ObligationKind};
@@ -58,7 +58,7 @@ fn cell_edit(update: &mut Update, doc: &Document<'_>, cell: &Cell, new: String, 
         update.changes.push(format!("{what}: (blank) → {new}"));
         update.edits.push(Edit {
             span: cell.span(),
-            replacement: format!(" {new} "),
+            replacement: padded_cell(&new),
         });
     } else {
         update.set(cell.content(), doc.text(cell.content()), new, what);
@@ -270,7 +270,14 @@ pub fn add_incident(
             }
         })
         .collect();
-    let row_text = format!("| {} |", cells.join(" | "));
+    let row_text = format!(
+        "|{}|",
+        cells
+            .iter()
+            .map(|c| padded_cell(c))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
 
     // After the last row dated on or before the new one; else right below the delimiter row.
     let after = log

@@ -122,11 +122,16 @@ impl MietteDiagnostic for Finding<'_> {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
+    /// None for a finding about no text at all (`missing-policy`): an empty snippet box
+    /// would show nothing.
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        (!self.source.text.is_empty()).then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.text.is_empty() {
+            return None;
+        }
         let span = self.span;
         let label = LabeledSpan::new_primary_with_span(None, (span.start, span.len()));
         Some(Box::new(std::iter::once(label)))

@@ -35,6 +35,16 @@ pub struct FileReport {
     pub fixed: usize,
 }
 
+impl FileReport {
+    /// Whether this stands for a directory in which no policy was found (`missing-policy`),
+    /// not for a file that was read.
+    pub fn is_missing_policy(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.rule == crate::rules::MissingPolicy::META.name)
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub files: usize,
@@ -55,7 +65,8 @@ impl Report {
     pub fn summary(&self) -> Summary {
         let all = || self.files.iter().flat_map(|f| &f.diagnostics);
         Summary {
-            files: self.files.len(),
+            // A directory in which no policy was found is a finding, not a file linted.
+            files: self.files.iter().filter(|f| !f.is_missing_policy()).count(),
             errors: all().filter(|d| d.severity == Severity::Error).count(),
             warnings: all().filter(|d| d.severity == Severity::Warning).count(),
             fixable: all().filter(|d| d.fix.is_some()).count(),
@@ -114,7 +125,8 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// The closing line of the text formats.
+/// The closing line of the text formats: `Found 5 errors in 1 file.`, `Found 1 error and
+/// 2 warnings in 3 files.`, `All checks passed (1 file).`; a count of zero is left out.
 pub fn summary_line(summary: Summary) -> String {
     let files = plural(summary.files, "file");
     let fixed = match summary.fixed {
@@ -124,11 +136,16 @@ pub fn summary_line(summary: Summary) -> String {
     if summary.errors + summary.warnings == 0 {
         return format!("{fixed}All checks passed ({files}).");
     }
-    format!(
-        "{fixed}Found {} and {} in {files}.",
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning")
-    )
+    let counts: Vec<String> = [(summary.errors, "error"), (summary.warnings, "warning")]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, noun)| plural(count, noun))
+        .collect();
+    let within = match summary.files {
+        0 => String::new(),
+        _ => format!(" in {files}"),
+    };
+    format!("{fixed}Found {}{within}.", counts.join(" and "))
 }
 
 /// FNV-1a, 64 bits: a hash for fingerprints and UIDs that never changes between releases or
@@ -141,6 +158,33 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use super::{Summary, summary_line};
+
+    #[test]
+    fn the_summary_line_leaves_out_what_is_zero() {
+        let summary = |files, errors, warnings| Summary {
+            files,
+            errors,
+            warnings,
+            ..Summary::default()
+        };
+        assert_eq!(summary_line(summary(1, 5, 0)), "Found 5 errors in 1 file.");
+        assert_eq!(
+            summary_line(summary(2, 0, 1)),
+            "Found 1 warning in 2 files."
+        );
+        assert_eq!(
+            summary_line(summary(3, 1, 2)),
+            "Found 1 error and 2 warnings in 3 files."
+        );
+        // Only a directory without a policy: no file was read.
+        assert_eq!(summary_line(summary(0, 1, 0)), "Found 1 error.");
+        assert_eq!(
+            summary_line(summary(1, 0, 0)),
+            "All checks passed (1 file)."
+        );
+    }
+
     #[test]
     fn the_hash_is_fnv1a() {
         // Published FNV-1a 64 test vectors.

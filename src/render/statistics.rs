@@ -43,19 +43,27 @@ pub fn render(
         serde_json::to_writer_pretty(&mut *out, &counts)?;
         return writeln!(out);
     }
+    // Every column as wide as its widest entry, so that the columns line up.
     let width = counts.iter().map(|c| c.rule.len()).max().unwrap_or(0);
     let digits = counts.first().map_or(1, |c| c.count.to_string().len());
+    let severity_width = counts
+        .iter()
+        .map(|c| c.severity.to_string().len())
+        .max()
+        .unwrap_or(0);
     for c in &counts {
-        let fixable = if c.fixable > 0 {
-            format!("  ({} fixable)", c.fixable)
+        let line = if c.fixable > 0 {
+            format!(
+                "{:>digits$}  {:width$}  {:severity_width$}  ({} fixable)",
+                c.count,
+                c.rule,
+                c.severity.to_string(),
+                c.fixable
+            )
         } else {
-            String::new()
+            format!("{:>digits$}  {:width$}  {}", c.count, c.rule, c.severity)
         };
-        writeln!(
-            out,
-            "{:>digits$}  {:width$}  {}{fixable}",
-            c.count, c.rule, c.severity
-        )?;
+        writeln!(out, "{}", line.trim_end())?;
     }
     if !options.quiet {
         writeln!(out, "{}", summary_line(report.summary()))?;

@@ -3,7 +3,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::document::Document;
+use crate::document::{Document, padded_cell};
 use crate::io::source::Span;
 use crate::lint::rule::{Context, Rule, RuleMeta};
 
@@ -65,13 +65,19 @@ impl Rule for TableRowShape {
                 let (message, fix) = if count < width {
                     let text = doc.text(row.span);
                     let end = row.span.start + text.trim_end().len();
-                    let pipes = width - count + usize::from(!text.trim_end().ends_with('|'));
+                    // A row without a closing pipe gets one after its last cell first.
+                    let close = if text.trim_end().ends_with('|') {
+                        ""
+                    } else {
+                        " |"
+                    };
+                    let empty = format!("{}|", padded_cell(""));
                     let fix = Fix {
                         title: "add the missing empty cells".to_string(),
                         applicability: Applicability::Safe,
                         edits: vec![Edit {
                             span: Span::empty(end),
-                            replacement: " |".repeat(pipes),
+                            replacement: format!("{close}{}", empty.repeat(width - count)),
                         }],
                     };
                     (

@@ -211,7 +211,7 @@ fn suppressions_silence_the_seed_and_an_unused_one_is_reported() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "SECURITY.md:1:31: warning[unused-suppression] this comment suppresses `leaked-secret`, \
-         but `leaked-secret` finds nothing here\nFound 0 errors and 1 warning in 1 file.\n"
+         but `leaked-secret` finds nothing here\nFound 1 warning in 1 file.\n"
     );
     // --fix removes the comment and its line: back to the suppressed seed, byte for byte.
     let output = run(dir.path(), &["--fix"]);
@@ -357,7 +357,7 @@ fn output_file_holds_the_report_and_statistics_count_per_rule() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "Found 5 errors and 0 warnings in 1 file.\n"
+        "Found 5 errors in 1 file.\n"
     );
     let written: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("report.sarif")).expect("written"),
@@ -372,8 +372,44 @@ fn output_file_holds_the_report_and_statistics_count_per_rule() {
     assert_eq!(
         String::from_utf8_lossy(&stats.stdout),
         "4  rotation-overdue  error\n1  review-overdue    error\n\
-         Found 5 errors and 0 warnings in 1 file.\n"
+         Found 5 errors in 1 file.\n"
     );
+    // Mixed severities and fixable counts still line up in columns.
+    let mixed = repo_with(
+        "SECURITY.md",
+        "# Security Policy\n\n## Reporting a Vulnerability\n\nE-mail security@acme-widgets.dev.\n\n\
+         **Last Updated**: Oct 1, 2026\n\n| Secret | Rotation Frequency | Owner | Last Rotated |\n\
+         |---|---|---|---|\n| A | Every 90 days | Ops | 2026-11-01 |\n| B | sometimes | Ops |\n",
+    );
+    let stats = run(mixed.path(), &["--statistics"]);
+    let text = String::from_utf8_lossy(&stats.stdout).into_owned();
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with("Found")).collect();
+    assert!(rows.len() >= 3, "{text}");
+    let column = |row: &str, word: &str| row.find(word).unwrap_or(usize::MAX);
+    for row in &rows {
+        let severity = column(row, "error").min(column(row, "warning"));
+        assert_eq!(
+            severity,
+            column(rows[0], "error").min(column(rows[0], "warning")),
+            "{text}"
+        );
+        if row.contains("fixable") {
+            let first = rows
+                .iter()
+                .find(|r| r.contains("fixable"))
+                .expect("a fixable row");
+            assert_eq!(column(row, "("), column(first, "("), "{text}");
+        }
+    }
+    assert!(
+        rows.iter().any(|r| r.contains("warning")) && rows.iter().any(|r| r.contains("error")),
+        "{text}"
+    );
+    assert!(
+        rows.iter().filter(|r| r.contains("fixable")).count() >= 2,
+        "{text}"
+    );
+
     let json = run(dir.path(), &["--statistics", "--format", "json"]);
     let counts: Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(counts[0]["rule"], "rotation-overdue");
