@@ -190,17 +190,23 @@ pub struct RotateArgs {
     #[arg(required = true, value_name = "SECRET")]
     pub secrets: Vec<String>,
 
-    /// The day of the rotation [default: today], e.g. `--date 2026-11-20`
+    /// The day of the rotation [default: today], e.g. `--date 2026-11-20`; not after today
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
 
     #[command(flatten)]
     pub file: FileArg,
+
+    /// With --commit, tag the commit `security-rotation-YYYY-MM-DD` (the pack's
+    /// `rotation: tag:`; `-2`, `-3`… for a second rotation on one day)
+    #[arg(long, requires = "commit")]
+    pub tag: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The day of the review [default: today], e.g. `--date 2026-11-22`
+    /// The day of the review [default: today], e.g. `--date 2026-11-22`; not after today,
+    /// nor before the review the policy records
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
 
@@ -208,12 +214,18 @@ pub struct ReviewArgs {
     pub file: FileArg,
 }
 
+/// The policy a recording command updates, and whether it commits the change.
 #[derive(Debug, Args)]
 pub struct FileArg {
     /// The policy to update [default: the one discovered policy file],
     /// e.g. `--file .github/SECURITY.md`
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+
+    /// Commit the policy alone with a message saying what was recorded; refused outside a
+    /// git repository or when the policy has other uncommitted changes
+    #[arg(long)]
+    pub commit: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,7 +242,7 @@ pub struct IncidentAddArgs {
     #[arg(value_name = "TEXT")]
     pub text: String,
 
-    /// The day of the incident, e.g. `--date 2026-11-21`
+    /// The day of the incident, e.g. `--date 2026-11-21`; not after today
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: NaiveDate,
 

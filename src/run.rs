@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command, IncidentCommand};
-use crate::cmd::{self, EXIT_ERROR, print_error};
+use crate::cmd::{self, EXIT_ERROR, Recorded, Tag, print_error};
 use crate::dates::iso;
 use crate::fix::update;
 
@@ -43,27 +43,32 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Command::Rule { ref name } => cmd::explain_rule(name),
         Command::Rotate(ref args) => {
             let names = &args.secrets;
-            cmd::record(&cli, args.file.file.as_deref(), |source, settings| {
+            cmd::record(&cli, &args.file, |source, settings| {
                 let date = args.date.unwrap_or(settings.today);
                 let update = update::rotate(source, &settings.pack, settings.today, names, date)?;
-                Ok((
+                Ok(Recorded {
                     update,
-                    Some(format!("git tag security-rotation-{}", iso(date))),
-                ))
+                    message: format!("Record rotation of {} on {}", names.join(", "), iso(date)),
+                    tag: Some(Tag {
+                        name: settings.pack.rotation.tag.replace("{date}", &iso(date)),
+                        create: args.tag,
+                        // A back-dated correction is not a new rotation to tag.
+                        suggest: date == settings.today,
+                    }),
+                })
             })
         }
-        Command::Review(ref args) => {
-            cmd::record(&cli, args.file.file.as_deref(), |source, settings| {
-                let date = args.date.unwrap_or(settings.today);
-                Ok((
-                    update::review(source, &settings.pack, settings.today, date)?,
-                    None,
-                ))
+        Command::Review(ref args) => cmd::record(&cli, &args.file, |source, settings| {
+            let date = args.date.unwrap_or(settings.today);
+            Ok(Recorded {
+                update: update::review(source, &settings.pack, settings.today, date)?,
+                message: format!("Record policy review on {}", iso(date)),
+                tag: None,
             })
-        }
+        }),
         Command::Incident {
             command: IncidentCommand::Add(ref args),
-        } => cmd::record(&cli, args.file.file.as_deref(), |source, settings| {
+        } => cmd::record(&cli, &args.file, |source, settings| {
             let incident = update::NewIncident {
                 date: args.date,
                 severity: args.severity.clone(),
@@ -71,10 +76,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 actions: args.actions.clone(),
                 text: args.text.clone(),
             };
-            Ok((
-                update::add_incident(source, &settings.pack, settings.today, &incident)?,
-                None,
-            ))
+            Ok(Recorded {
+                update: update::add_incident(source, &settings.pack, settings.today, &incident)?,
+                message: format!("Record incident of {}: {}", iso(args.date), args.text),
+                tag: None,
+            })
         }),
     };
     match result {

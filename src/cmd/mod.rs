@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub use check::check;
 pub use deadlines::deadlines;
 pub use init::init;
-pub use record::record;
+pub use record::{Recorded, Tag, record};
 pub use rules::{explain_rule, list_rules};
 
 use crate::io::discover;

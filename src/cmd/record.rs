@@ -2,13 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, FailOn, Format};
+use crate::cli::{Cli, FailOn, FileArg, Format};
 use crate::dates::iso;
 use crate::document::Document;
 use crate::fix::update::Update;
-use crate::io::discover;
 use crate::io::source::SourceFile;
 use crate::io::write;
+use crate::io::{discover, git};
 use crate::lint::policy::Policy;
 use crate::lint::schedule;
 use crate::render::deadlines::Deadline;
@@ -39,18 +39,59 @@ fn policy_file(file: Option<&Path>, settings: &Settings) -> Result<PathBuf, miet
     }
 }
 
+/// What a recording command computed: its edits, the commit message for `--commit`, and
+/// for a rotation the tag of the procedure.
+pub struct Recorded {
+    pub update: Update,
+    pub message: String,
+    pub tag: Option<Tag>,
+}
+
+/// The tag a rotation's commit gets (`security-rotation-2026-11-22`).
+pub struct Tag {
+    pub name: String,
+    /// `--tag`: put it on the commit.
+    pub create: bool,
+    /// Whether to suggest it when not created: not for a back-dated correction.
+    pub suggest: bool,
+}
+
 /// Runs a recording command: reads the policy, computes its edits, applies them (keeping
-/// aligned tables aligned), writes the file and says what changed.
+/// aligned tables aligned), writes the file, commits and tags it when asked, and says what
+/// changed. With `--commit`, git's preconditions are checked before anything is written.
 pub fn record(
     cli: &Cli,
-    file: Option<&Path>,
-    compute: impl FnOnce(&SourceFile, &Settings) -> Result<(Update, Option<String>), miette::Report>,
+    target: &FileArg,
+    compute: impl FnOnce(&SourceFile, &Settings) -> Result<Recorded, miette::Report>,
 ) -> Result<u8, miette::Report> {
     let settings = Settings::resolve(&cli.global, FailOn::Error, None)?;
-    let path = policy_file(file, &settings)?;
+    let path = policy_file(target.file.as_deref(), &settings)?;
     let source = write::read_source(&path)?;
-    let (update, next_step) = compute(&source, &settings)?;
+    let recorded = compute(&source, &settings)?;
+    let update = &recorded.update;
+    let repository = if target.commit {
+        Some(git::Repository::for_policy(&path)?)
+    } else {
+        None
+    };
+    let tag_name = match (&repository, &recorded.tag) {
+        (Some(repository), Some(tag)) if tag.create => {
+            let name = repository.unique_tag(&tag.name)?;
+            repository.check_tag_name(&name)?;
+            Some(name)
+        }
+        _ => None,
+    };
     let text = write::record(&source, &update.edits)?;
+    let changed = text != source.text;
+    if let Some(repository) = &repository
+        && changed
+    {
+        repository.commit(&recorded.message)?;
+        if let Some(name) = &tag_name {
+            repository.tag(name)?;
+        }
+    }
     if settings.quiet {
         return Ok(0);
     }
@@ -71,6 +112,8 @@ pub fn record(
             "today": iso(settings.today),
             "path": shown,
             "changes": update.changes,
+            "committed": repository.is_some() && changed,
+            "tag": if changed { tag_name.clone() } else { None },
             "next_due": next_due.iter().map(|d| serde_json::json!({
                 "what": d.title, "due": iso(d.due),
             })).collect::<Vec<_>>(),
@@ -78,7 +121,7 @@ pub fn record(
         println!("{json:#}");
         return Ok(0);
     }
-    if text == source.text {
+    if !changed {
         println!("{shown}: nothing to change");
     } else {
         println!("Updated {shown}:");
@@ -95,8 +138,24 @@ pub fn record(
             d.when()
         );
     }
-    if let Some(next_step) = next_step.filter(|_| text != source.text) {
-        println!("Next: commit the change and tag it: {next_step}");
+    if !changed {
+        return Ok(0);
+    }
+    match (&repository, &tag_name, &recorded.tag) {
+        (Some(_), Some(name), _) => println!("Committed and tagged {name}: {}", recorded.message),
+        (Some(_), None, _) => println!("Committed: {}", recorded.message),
+        (None, _, Some(tag)) if tag.suggest => {
+            // Named as it would be tagged: after a first rotation today, `-2`.
+            let name = match git::Repository::of(&path) {
+                Ok(Some(repository)) => repository.unique_tag(&tag.name)?,
+                _ => tag.name.clone(),
+            };
+            println!(
+                "Next: commit the change and tag it (or record with `--commit --tag`): \
+                 git tag {name}"
+            );
+        }
+        _ => {}
     }
     Ok(0)
 }

@@ -52,6 +52,23 @@ fn refuse(message: String, help: String) -> miette::Report {
     miette::miette!(help = help, "{message}")
 }
 
+/// Refuses to record `what` on a day after `today`: `check` would report the date as
+/// `future-date`.
+fn not_after_today(date: NaiveDate, today: NaiveDate, what: &str) -> Result<(), miette::Report> {
+    if date <= today {
+        return Ok(());
+    }
+    Err(refuse(
+        format!(
+            "cannot record {what} on {}, after today ({})",
+            iso(date),
+            iso(today)
+        ),
+        "give the day it happened with --date, or set the date with --today if today is wrong"
+            .to_string(),
+    ))
+}
+
 /// Sets a cell's content; a blank cell is rewritten whole, padded like its neighbours.
 fn cell_edit(update: &mut Update, doc: &Document<'_>, cell: &Cell, new: String, what: String) {
     if cell.content().is_empty() {
@@ -74,6 +91,7 @@ pub fn rotate(
     names: &[String],
     date: NaiveDate,
 ) -> Result<Update, miette::Report> {
+    not_after_today(date, today, "a rotation")?;
     let doc = Document::parse(source);
     let policy = Policy::new(&doc, pack);
     let rows: Vec<(&KindTable<'_>, &Row)> = policy
@@ -155,6 +173,7 @@ pub fn review(
     today: NaiveDate,
     date: NaiveDate,
 ) -> Result<Update, miette::Report> {
+    not_after_today(date, today, "a review")?;
     let doc = Document::parse(source);
     let policy = Policy::new(&doc, pack);
     let Some(start) = policy.review_start() else {
@@ -163,6 +182,19 @@ pub fn review(
             "add `**Last Updated**: YYYY-MM-DD` and `**Next Review**: YYYY-MM-DD (quarterly review)`".to_string(),
         ));
     };
+    if let Some(recorded) = start.date()
+        && date < recorded
+    {
+        return Err(refuse(
+            format!(
+                "the policy records a review on {} (`{}`); a review on {} would move it backwards",
+                iso(recorded),
+                start.field.label,
+                iso(date)
+            ),
+            "record the newest review: --date on or after the recorded one".to_string(),
+        ));
+    }
     let mut update = Update::default();
     update
         .follow
@@ -239,6 +271,7 @@ pub fn add_incident(
             .map(|c| c.values.clone())
             .unwrap_or_default()
     };
+    not_after_today(incident.date, today, "an incident")?;
     let severity = allowed(&values("severity"), &incident.severity, "severity")?;
     let status = allowed(&values("status"), &incident.status, "status")?;
 

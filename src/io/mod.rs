@@ -2,5 +2,6 @@
 //! writing a policy back without touching a byte no edit touched ([`write`]).
 
 pub mod discover;
+pub mod git;
 pub mod source;
 pub mod write;

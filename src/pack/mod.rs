@@ -157,10 +157,17 @@ struct RawReviewSpec {
     cadence_patterns: Vec<Spanned<String>>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RotationSpec {
     pub warning_window_days: u32,
+    /// The tag `rotate --tag` puts on the commit; `{date}` stands for the rotation's date.
+    #[serde(default = "default_rotation_tag")]
+    pub tag: String,
+}
+
+fn default_rotation_tag() -> String {
+    "security-rotation-{date}".to_string()
 }
 
 /// The kinds of table the rules know.

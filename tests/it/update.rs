@@ -58,11 +58,9 @@ fn rotate_changes_exactly_the_rotation_and_last_updated() {
             (221, "**Last Updated**: 2026-11-22  ".to_string()),
         ]
     );
+    // A back-dated correction is not a rotation to tag.
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("git tag security-rotation-2026-11-20"),
-        "{stdout}"
-    );
+    assert!(!stdout.contains("git tag"), "{stdout}");
 
     let (after_crlf, output) = run_in(&crlf_with_bom(&seed), &args);
     assert_eq!(output.status.code(), Some(0));
@@ -327,6 +325,8 @@ fn rotate_recomputes_next_rotation_and_keeps_an_aligned_table_aligned() {
             "deploy token",
             "--date",
             "2026-11-30",
+            "--today",
+            "2026-11-30",
         ],
     );
     assert_eq!(
@@ -346,7 +346,212 @@ fn rotate_recomputes_next_rotation_and_keeps_an_aligned_table_aligned() {
         )
         .replace(
             "**Last Updated**: 2026-10-31",
-            "**Last Updated**: 2026-11-22",
+            "**Last Updated**: 2026-11-30",
         );
     assert_eq!(after, expected);
+}
+
+/// A policy of the project's own with a rotation table, a review and an incident log.
+const POLICY: &str = "\
+# Security Policy
+
+## Reporting a Vulnerability
+
+E-mail security@acme-widgets.dev.
+
+## Secret Rotation Schedule
+
+| Secret          | Rotation Frequency | Owner       | Last Rotated |
+|-----------------|--------------------|-------------|--------------|
+| GitHub Token    | Every 90 days      | DevOps Lead | 2026-10-01   |
+| AWS Access Keys | Every 90 days      | DevOps Lead | 2026-09-01   |
+
+## Incident Log
+
+| Date | Incident | Severity | Actions Taken | Status |
+|------|----------|----------|---------------|--------|
+| 2026-03-02 | Leaked CI token | High | Revoked | Resolved |
+
+<!-- Add new incidents above this line -->
+
+**Last Updated**: 2026-11-01
+**Last reviewed**: 2026-10-15
+**Next Review**: 2027-01-15 (quarterly review)
+";
+
+#[test]
+fn record_commands_refuse_a_date_check_would_reject_and_touch_nothing() {
+    for args in [
+        &["rotate", "GitHub Token", "--date", "2026-11-23"][..],
+        &["review", "--date", "2027-01-01"],
+        &["review", "--date", "2026-10-14"],
+        &[
+            "incident",
+            "add",
+            "--date",
+            "2026-12-01",
+            "--severity",
+            "Low",
+            "--status",
+            "Open",
+            "Lost laptop",
+        ],
+    ] {
+        let (after, output) = run_in(POLICY, args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(after, POLICY, "{args:?}");
+        assert!(
+            stderr.contains("after today") || stderr.contains("backwards"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The day of the recorded review itself, and today, are fine.
+    let (_, output) = run_in(POLICY, &["review", "--date", "2026-10-15"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// A git repository whose first commit holds `POLICY` as SECURITY.md.
+fn git_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "init.defaultBranch=main"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "--quiet"]);
+    git(&["config", "user.email", "ci@acme-widgets.dev"]);
+    git(&["config", "user.name", "CI"]);
+    git(&["config", "commit.gpgsign", "false"]);
+    git(&["config", "tag.gpgsign", "false"]);
+    std::fs::write(dir.path().join("SECURITY.md"), POLICY).expect("write");
+    std::fs::write(dir.path().join("other.txt"), "one\n").expect("write");
+    git(&["add", "."]);
+    git(&["commit", "--quiet", "-m", "first"]);
+    dir
+}
+
+fn git_out(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn rotate_commit_tag_commits_only_the_policy_and_tags_it_uniquely() {
+    let dir = git_repo();
+    // Something else staged stays out of the commit.
+    std::fs::write(dir.path().join("other.txt"), "two\n").expect("write");
+    git_out(dir.path(), &["add", "other.txt"]);
+    let run = |args: &[&str]| policy_lint(dir.path()).args(args).output().expect("runs");
+
+    let output = run(&["rotate", "GitHub Token", "--commit", "--tag"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        git_out(dir.path(), &["log", "-1", "--format=%s"]),
+        "Record rotation of GitHub Token on 2026-11-22"
+    );
+    assert_eq!(
+        git_out(dir.path(), &["show", "--name-only", "--format=", "HEAD"]),
+        "SECURITY.md"
+    );
+    assert_eq!(
+        git_out(dir.path(), &["status", "--porcelain"]),
+        "M  other.txt"
+    );
+    assert_eq!(
+        git_out(dir.path(), &["tag", "--points-at", "HEAD"]),
+        "security-rotation-2026-11-22"
+    );
+
+    // A second rotation the same day gets a tag of its own.
+    let output = run(&["rotate", "AWS Access Keys", "--commit", "--tag"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        git_out(dir.path(), &["tag", "--points-at", "HEAD"]),
+        "security-rotation-2026-11-22-2"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("security-rotation-2026-11-22-2"),
+        "{stdout}"
+    );
+
+    // review and incident add commit too.
+    let output = run(&["review", "--commit"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        git_out(dir.path(), &["log", "-1", "--format=%s"]),
+        "Record policy review on 2026-11-22"
+    );
+    let output = run(&[
+        "incident",
+        "add",
+        "--date",
+        "2026-11-21",
+        "--severity",
+        "Low",
+        "--status",
+        "Open",
+        "--commit",
+        "Lost laptop",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        git_out(dir.path(), &["log", "-1", "--format=%s"]),
+        "Record incident of 2026-11-21: Lost laptop"
+    );
+}
+
+#[test]
+fn commit_is_refused_outside_git_and_over_uncommitted_changes() {
+    // Not a repository at all (the `.git` of `repo_with` is an empty directory).
+    let plain = tempfile::tempdir().expect("temp dir");
+    std::fs::write(plain.path().join("SECURITY.md"), POLICY).expect("write");
+    let output = policy_lint(plain.path())
+        .args([
+            "rotate",
+            "GitHub Token",
+            "--commit",
+            "--file",
+            "SECURITY.md",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not in a git repository"));
+    assert_eq!(
+        std::fs::read_to_string(plain.path().join("SECURITY.md")).expect("read"),
+        POLICY
+    );
+
+    let dir = git_repo();
+    let edited = POLICY.replace("E-mail", "Write to");
+    std::fs::write(dir.path().join("SECURITY.md"), &edited).expect("write");
+    let output = policy_lint(dir.path())
+        .args(["rotate", "GitHub Token", "--commit", "--tag"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not committed"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("SECURITY.md")).expect("read"),
+        edited
+    );
+    assert_eq!(git_out(dir.path(), &["tag"]), "");
+    assert_eq!(git_out(dir.path(), &["log", "--format=%s"]), "first");
+
+    // --tag needs --commit.
+    let output = policy_lint(dir.path())
+        .args(["rotate", "GitHub Token", "--tag"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
 }
