@@ -25,21 +25,25 @@ I/O or encoding error."
 
 /// Lint Markdown security policies (SECURITY.md): required sections, reporting contacts,
 /// template placeholders and leaked credentials, reported with exact source spans.
+///
+/// With no command, policy-lint checks: the options below are `check`'s.
 #[derive(Debug, Parser)]
 #[command(
     name = "policy-lint",
     version,
     override_usage = "policy-lint [OPTIONS] [PATH]...   (the same as `policy-lint check`)\n       \
                       policy-lint <COMMAND> [OPTIONS]",
-    after_help = concat!(
-        "`policy-lint check --help` explains PATH, --fix and --fail-on.\n\n",
-        examples!()
-    ),
+    after_help = examples!(),
+    args_conflicts_with_subcommands = true,
     max_term_width = 100
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// `check`'s flags, for `policy-lint [OPTIONS] [PATH]...`.
+    #[command(flatten)]
+    pub check: CheckArgs,
 
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -53,9 +57,17 @@ pub struct GlobalArgs {
           value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
-    /// How to print findings, e.g. `--format json` for scripts
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Whether `today` came from `POLICY_LINT_TODAY` rather than `--today`.
+    #[arg(skip)]
+    pub today_from_env: bool,
+
+    /// The ids of the arguments given on the command line, for `--show-settings`.
+    #[arg(skip)]
+    pub given: Vec<String>,
+
+    /// When to colour human output: `auto` colours on a terminal unless NO_COLOR is set
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 
     /// Print findings only: no summary line, nothing at all when clean,
     /// e.g. `policy-lint -q` in a pre-commit hook
@@ -73,6 +85,16 @@ pub struct GlobalArgs {
     pub no_config: bool,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint policy documents (the default command): `policy-lint check SECURITY.md`
@@ -80,12 +102,15 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity and whether it can fix what it finds,
     /// e.g. `policy-lint rules --format json`
-    Rules,
+    Rules(TextFormatArg),
     /// Explain one rule: what it finds, why, an example and its fix safety,
     /// e.g. `policy-lint rule missing-contact`
     Rule {
         /// The rule's name, as `policy-lint rules` lists it
         name: String,
+
+        #[command(flatten)]
+        format: TextFormatArg,
     },
     /// Record a rotation: set each secret's Last Rotated date (and Next Rotation, if the table
     /// has one) and the policy's Last Updated, e.g. `policy-lint rotate "AWS Access Keys"`
@@ -156,8 +181,18 @@ pub struct DeadlinesArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// How to print the schedule, e.g. `--format ics` for a calendar
+    #[arg(long, value_enum, default_value_t = DeadlinesFormat::Human)]
+    pub format: DeadlinesFormat,
+
+    /// With `--format markdown`, link each obligation to its line under this URL, e.g.
+    /// `--link-base https://github.com/OWNER/REPO/blob/main` [default: relative links]
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+
     /// Keep only what falls due within this time from today, overdue included; any
-    /// frequency the pack understands, e.g. `--within 30d`, `--within 2w`, `--within P1M`
+    /// frequency the pack understands, e.g. `--within 30d`, `--within 2w`, `--within P1M`;
+    /// `--within 0d` keeps what is overdue or due today
     #[arg(long, value_name = "DURATION", value_parser = parse_within)]
     pub within: Option<Within>,
 
@@ -173,7 +208,7 @@ pub struct Within {
 }
 
 fn parse_within(text: &str) -> Result<Within, String> {
-    Frequency::parse(text)
+    Frequency::parse_duration(text)
         .map(|frequency| Within {
             text: text.to_string(),
             frequency,
@@ -197,6 +232,9 @@ pub struct RotateArgs {
     #[command(flatten)]
     pub file: FileArg,
 
+    #[command(flatten)]
+    pub format: TextFormatArg,
+
     /// With --commit, tag the commit `security-rotation-YYYY-MM-DD` (the pack's
     /// `rotation: tag:`; `-2`, `-3`… for a second rotation on one day)
     #[arg(long, requires = "commit")]
@@ -212,6 +250,17 @@ pub struct ReviewArgs {
 
     #[command(flatten)]
     pub file: FileArg,
+
+    #[command(flatten)]
+    pub format: TextFormatArg,
+}
+
+/// `--format` of the commands that print text or JSON.
+#[derive(Debug, Args)]
+pub struct TextFormatArg {
+    /// How to print the result, e.g. `--format json` for scripts
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
 }
 
 /// The policy a recording command updates, and whether it commits the change.
@@ -260,6 +309,9 @@ pub struct IncidentAddArgs {
 
     #[command(flatten)]
     pub file: FileArg,
+
+    #[command(flatten)]
+    pub format: TextFormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -272,12 +324,23 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// How to print findings, e.g. `--format json` for scripts (`--output-format` is ruff's
+    /// name for it)
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
     /// The lowest severity that makes the exit code 1, e.g. `--fail-on warning` in CI
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
+    /// Whether rotation and review deadlines (`rotation-overdue`, `rotation-due-soon`,
+    /// `review-overdue`) can fail the run. `report` lists them without failing: for a
+    /// pre-commit hook, where the commit did not cause them and cannot fix them
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DeadlineMode::Fail)]
+    pub deadlines: DeadlineMode,
+
     /// Apply safe fixes in place (bytes outside the fixes are kept), then report what is left,
-    /// e.g. `policy-lint --fix SECURITY.md`
+    /// e.g. `policy-lint --fix SECURITY.md`; with PATH `-`, print the fixed text instead
     #[arg(long)]
     pub fix: bool,
 
@@ -290,6 +353,46 @@ pub struct CheckArgs {
     /// e.g. `policy-lint --fix --unsafe-fixes`
     #[arg(long, requires = "fixing")]
     pub unsafe_fixes: bool,
+
+    /// With --fix, exit 1 when a fix was applied even if nothing is left to report
+    #[arg(long, requires = "fix")]
+    pub exit_non_zero_on_fix: bool,
+
+    /// Run only these rules or rule families (comma-separated; `policy-lint rules` lists
+    /// them, `ALL` is every rule), e.g. `--select dates,missing-contact`
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Also run these rules or families, on top of the configuration's or --select's,
+    /// e.g. `--extend-select unused-suppression`
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules or families, e.g. `--ignore rotation-due-soon,incidents`
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Leave out files and directories matching these globs (gitignore syntax) from walks and
+    /// discovery, instead of the configuration's `exclude`, e.g. `--exclude 'vendor/,examples/'`
+    #[arg(long, value_name = "GLOBS", value_delimiter = ',')]
+    pub exclude: Option<Vec<String>>,
+
+    /// Leave these out as well as the configuration's `exclude`
+    #[arg(long, value_name = "GLOBS", value_delimiter = ',')]
+    pub extend_exclude: Vec<String>,
+
+    /// Apply the excludes to files named on the command line too (pre-commit passes every
+    /// changed file's name)
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Print the resolved settings, and where each came from, and exit
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// Print the files that would be linted, one per line, and exit
+    #[arg(long)]
+    pub show_files: bool,
 
     /// Print how many findings each rule made instead of the findings,
     /// e.g. `policy-lint --statistics docs/`
@@ -309,8 +412,9 @@ pub struct CheckArgs {
     pub output: OutputArgs,
 }
 
+/// `check`'s output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum CheckFormat {
     /// Graphical reports with source snippets (colour only on a terminal, never with NO_COLOR)
     Human,
     /// One line per finding: `path:line:col: severity[rule] message`
@@ -322,10 +426,82 @@ pub enum Format {
     /// GitHub Actions annotations (workflow commands); a findings table goes to the step
     /// summary when GITHUB_STEP_SUMMARY is set
     Github,
-    /// `deadlines` only: a Markdown table for a step summary or an issue
+}
+
+/// `deadlines`' output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DeadlinesFormat {
+    /// A table
+    Human,
+    /// One JSON document with every obligation
+    Json,
+    /// A Markdown table, for a step summary or an issue body
     Markdown,
-    /// `deadlines` only: an iCalendar (RFC 5545) feed
+    /// An iCalendar (RFC 5545) feed
     Ics,
+}
+
+/// The formats of the commands that print text or JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Text for a person
+    Human,
+    /// JSON for a script
+    Json,
+}
+
+/// Whether deadline findings can fail a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DeadlineMode {
+    /// Count them like any other finding
+    Fail,
+    /// Report them without failing
+    Report,
+}
+
+/// Every output format, as the renderers know them; each command accepts its own subset
+/// ([`CheckFormat`], [`DeadlinesFormat`], [`TextFormat`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+    Ics,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Format {
+        match format {
+            CheckFormat::Human => Format::Human,
+            CheckFormat::Concise => Format::Concise,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Sarif => Format::Sarif,
+            CheckFormat::Github => Format::Github,
+        }
+    }
+}
+
+impl From<DeadlinesFormat> for Format {
+    fn from(format: DeadlinesFormat) -> Format {
+        match format {
+            DeadlinesFormat::Human => Format::Human,
+            DeadlinesFormat::Json => Format::Json,
+            DeadlinesFormat::Markdown => Format::Markdown,
+            DeadlinesFormat::Ics => Format::Ics,
+        }
+    }
+}
+
+impl From<TextFormat> for Format {
+    fn from(format: TextFormat) -> Format {
+        match format {
+            TextFormat::Human => Format::Human,
+            TextFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -343,50 +519,63 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD, e.g. 2026-11-22"))
 }
 
-const SUBCOMMANDS: &[&str] = &[
-    "check",
-    "rules",
-    "rule",
-    "rotate",
-    "review",
-    "incident",
-    "deadlines",
-    "init",
-    "completions",
-    "man",
-    "help",
-];
-/// Global flags that take a value, so that the value is not mistaken for a command.
-const VALUE_FLAGS: &[&str] = &["--today", "--format", "--config", "--fail-on"];
-
-/// `policy-lint [FLAGS] [PATH...]` means `policy-lint check [FLAGS] [PATH...]`: insert `check`
-/// unless a command name is the first positional argument (or help/version is asked for).
-pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+/// The command line as clap parses it: a command name that follows some flags
+/// (`policy-lint --today 2026-11-22 rules`) is moved to the front, so that the flags are the
+/// command's; without a command name, the arguments are `check`'s.
+pub fn command_first(
+    command: &clap::Command,
+    args: Vec<std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let takes_value = |flag: &str| {
+        let (name, inline) = match flag.split_once('=') {
+            Some((name, _)) => (name, true),
+            None => (flag, false),
+        };
+        !inline
+            && command.get_arguments().any(|arg| {
+                arg.get_action().takes_values()
+                    && (arg.get_long().is_some_and(|l| name == format!("--{l}"))
+                        || arg
+                            .get_all_aliases()
+                            .into_iter()
+                            .flatten()
+                            .any(|a| name == format!("--{a}")))
+            })
+    };
     let mut expects_value = false;
-    for arg in args.iter().skip(1) {
+    let mut position = None;
+    for (index, arg) in args.iter().enumerate().skip(1) {
         let text = arg.to_string_lossy();
         if expects_value {
             expects_value = false;
             continue;
         }
-        if matches!(text.as_ref(), "-h" | "--help" | "-V" | "--version") {
-            return args;
-        }
         if text == "--" {
             break;
         }
-        if text.starts_with('-') {
-            expects_value = VALUE_FLAGS.contains(&text.as_ref());
+        if text.starts_with('-') && text.len() > 1 {
+            expects_value = takes_value(&text);
             continue;
         }
-        if SUBCOMMANDS.contains(&text.as_ref()) {
-            return args;
+        if command.find_subcommand(text.as_ref()).is_some() {
+            position = Some(index);
         }
         break;
     }
-    let mut with_check = args;
-    with_check.insert(1.min(with_check.len()), "check".into());
-    with_check
+    let mut args = args;
+    if let Some(index) = position.filter(|&i| i > 1) {
+        let name = args.remove(index);
+        args.insert(1, name);
+    }
+    args
+}
+
+/// The names of the commands, for suggestions.
+pub fn command_names(command: &clap::Command) -> Vec<String> {
+    command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -394,23 +583,41 @@ mod tests {
     use super::*;
 
     fn args(list: &[&str]) -> Vec<String> {
+        use clap::CommandFactory;
         let os = list.iter().map(|s| s.into()).collect();
-        with_default_command(os)
+        command_first(&Cli::command(), os)
             .into_iter()
             .map(|s| s.to_string_lossy().into_owned())
             .collect()
     }
 
     #[test]
-    fn check_is_the_default_command() {
-        assert_eq!(args(&["p", "SECURITY.md"]), ["p", "check", "SECURITY.md"]);
+    fn a_command_after_flags_moves_to_the_front() {
+        assert_eq!(args(&["p", "SECURITY.md"]), ["p", "SECURITY.md"]);
+        // `rules` is the value of --today here, not a command.
+        assert_eq!(args(&["p", "--today", "rules"]), ["p", "--today", "rules"]);
+        assert_eq!(args(&["p", "--quiet", "rules"]), ["p", "rules", "--quiet"]);
         assert_eq!(
-            args(&["p", "--today", "rules"]),
-            ["p", "check", "--today", "rules"]
+            args(&["p", "--format", "json", "rules"]),
+            ["p", "rules", "--format", "json"]
         );
-        assert_eq!(args(&["p", "--quiet", "rules"]), ["p", "--quiet", "rules"]);
-        assert_eq!(args(&["p"]), ["p", "check"]);
-        assert_eq!(args(&["p", "--help"]), ["p", "--help"]);
+        assert_eq!(
+            args(&["p", "--output-format=json", "deadlines"]),
+            ["p", "deadlines", "--output-format=json"]
+        );
+        assert_eq!(
+            args(&["p", "SECURITY.md", "rules"]),
+            ["p", "SECURITY.md", "rules"]
+        );
+    }
+
+    #[test]
+    fn check_is_the_default_command() {
+        let cli = Cli::try_parse_from(["p", "SECURITY.md", "--fix", "--today", "2026-11-22"])
+            .expect("parses");
+        assert!(cli.command.is_none());
+        assert!(cli.check.fix);
+        assert_eq!(cli.check.paths, [PathBuf::from("SECURITY.md")]);
     }
 
     #[test]

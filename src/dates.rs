@@ -355,6 +355,16 @@ impl Frequency {
     /// `daily`, `weekly`, `biweekly`/`fortnightly`/`every 2 weeks`, `monthly`, `quarterly`,
     /// `semi-annually`/`twice a year`/`every 6 months`, `annually`/`yearly`.
     pub fn parse(text: &str) -> Option<Frequency> {
+        Frequency::parse_allowing_zero(text, false)
+    }
+
+    /// A length of time in the same grammar, where zero is allowed (`--within 0d`: only what
+    /// is due today or overdue).
+    pub fn parse_duration(text: &str) -> Option<Frequency> {
+        Frequency::parse_allowing_zero(text, true)
+    }
+
+    fn parse_allowing_zero(text: &str, zero: bool) -> Option<Frequency> {
         let text = text.trim().trim_matches(['*', '_', '`']).trim();
         let lower = text.to_lowercase();
         let named = match lower.trim_end_matches('.') {
@@ -377,7 +387,7 @@ impl Frequency {
         }
         if let Some((number, unit)) = iso_duration(&text.to_uppercase()) {
             // `P0D` recurs never: not a frequency.
-            let n = number.parse().ok().filter(|&n| n > 0)?;
+            let n = number.parse().ok().filter(|&n| zero || n > 0)?;
             return Some(match unit {
                 'D' => Frequency::Days(n),
                 'W' => Frequency::Weeks(n),
@@ -388,7 +398,7 @@ impl Frequency {
         let (number, unit) = every_n(&lower)?;
         // Too many digits for any calendar: keep the frequency, `due` will refuse it.
         let n = number.parse().unwrap_or(u64::MAX);
-        if n == 0 {
+        if n == 0 && !zero {
             return None;
         }
         Some(match unit.as_bytes()[0] {

@@ -26,6 +26,7 @@ pub mod render;
 pub mod rules;
 mod run;
 pub mod settings;
+pub mod stable_hash;
 #[cfg(test)]
 mod test_texts;
 

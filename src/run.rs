@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command, IncidentCommand};
 use crate::cmd::{self, EXIT_ERROR, Recorded, Tag, print_error};
@@ -13,37 +13,63 @@ use crate::fix::update;
 
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(crate::cli::with_default_command(args)) {
-        Ok(cli) => cli,
+    let command = Cli::command();
+    let args = crate::cli::command_first(&command, args);
+    let matches = match command.try_get_matches_from(args) {
+        Ok(matches) => matches,
         Err(err) => {
             let _ = err.print();
             return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { 0 });
         }
     };
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stderr().is_terminal();
-    let result = match cli.command {
-        Command::Check(ref args) => cmd::check(&cli, args),
-        Command::Rules => cmd::list_rules(&cli),
-        Command::Deadlines(ref args) => cmd::deadlines(&cli, args),
-        Command::Init(ref args) => cmd::init(&cli, args),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "policy-lint",
-                &mut std::io::stdout(),
-            );
-            Ok(0)
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(EXIT_ERROR);
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|()| 0)
-            .map_err(|err| miette::miette!("cannot write the man page: {err}")),
-        Command::Rule { ref name } => cmd::explain_rule(name),
-        Command::Rotate(ref args) => {
+    };
+    let command_matches = matches.subcommand().map_or(&matches, |(_, m)| m);
+    cli.global.today_from_env = matches!(
+        command_matches.value_source("today"),
+        Some(clap::parser::ValueSource::EnvVariable)
+    );
+    cli.global.given = command_matches
+        .ids()
+        .filter(|id| {
+            matches!(
+                command_matches.value_source(id.as_str()),
+                Some(clap::parser::ValueSource::CommandLine)
+            )
+        })
+        .map(|id| id.as_str().to_string())
+        .collect();
+    let color = crate::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
+    let result = match cli.command {
+        None => cmd::check(&cli, &cli.check),
+        Some(Command::Check(ref args)) => cmd::check(&cli, args),
+        Some(Command::Rules(ref format)) => cmd::list_rules(format.format),
+        Some(Command::Deadlines(ref args)) => cmd::deadlines(&cli, args),
+        Some(Command::Init(ref args)) => cmd::init(&cli, args),
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "policy-lint", &mut script);
+            cmd::print_bytes(&script)
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => cmd::print_bytes(&page),
+                Err(err) => Err(miette::miette!("cannot render the man page: {err}")),
+            }
+        }
+        Some(Command::Rule {
+            ref name,
+            ref format,
+        }) => cmd::explain_rule(name, format.format),
+        Some(Command::Rotate(ref args)) => {
             let names = &args.secrets;
-            cmd::record(&cli, &args.file, |source, settings| {
+            cmd::record(&cli, &args.file, args.format.format, |source, settings| {
                 let date = args.date.unwrap_or(settings.today);
                 let update = update::rotate(source, &settings.pack, settings.today, names, date)?;
                 Ok(Recorded {
@@ -58,17 +84,19 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 })
             })
         }
-        Command::Review(ref args) => cmd::record(&cli, &args.file, |source, settings| {
-            let date = args.date.unwrap_or(settings.today);
-            Ok(Recorded {
-                update: update::review(source, &settings.pack, settings.today, date)?,
-                message: format!("Record policy review on {}", iso(date)),
-                tag: None,
+        Some(Command::Review(ref args)) => {
+            cmd::record(&cli, &args.file, args.format.format, |source, settings| {
+                let date = args.date.unwrap_or(settings.today);
+                Ok(Recorded {
+                    update: update::review(source, &settings.pack, settings.today, date)?,
+                    message: format!("Record policy review on {}", iso(date)),
+                    tag: None,
+                })
             })
-        }),
-        Command::Incident {
+        }
+        Some(Command::Incident {
             command: IncidentCommand::Add(ref args),
-        } => cmd::record(&cli, &args.file, |source, settings| {
+        }) => cmd::record(&cli, &args.file, args.format.format, |source, settings| {
             let incident = update::NewIncident {
                 date: args.date,
                 severity: args.severity.clone(),

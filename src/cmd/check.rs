@@ -4,15 +4,17 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, Input, Searched, each_input, emit, inputs, print_error};
-use crate::cli::{CheckArgs, Cli, Format};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, Finding, Input, Searched, each_input, emit, inputs, print_error,
+};
+use crate::cli::{CheckArgs, Cli, DeadlineMode, Format};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::fix;
 use crate::io::source::{SourceFile, Span};
 use crate::io::{discover, write};
 use crate::render::{self, FileReport, RenderOptions, Report, summary_line};
-use crate::rules::MissingPolicy;
+use crate::rules::{self, MissingPolicy};
 use crate::settings::Settings;
 
 pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
@@ -22,38 +24,59 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
         .as_deref()
         .and_then(Path::parent)
         .filter(|dir| !dir.as_os_str().is_empty());
-    let settings = Settings::resolve(&cli.global, args.fail_on, near)?;
-    if matches!(settings.format, Format::Markdown | Format::Ics) {
-        return Err(miette::miette!(
-            help = "use --format human, concise, json, sarif or github; `policy-lint deadlines \
-                    --format markdown` prints the schedule",
-            "findings have no {} format",
-            if settings.format == Format::Ics {
-                "ics"
-            } else {
-                "markdown"
-            }
-        ));
-    }
+    let mut settings = Settings::resolve(&cli.global, args.format.into(), args.fail_on, near)?;
+    let configured: Vec<bool> = rules::names()
+        .iter()
+        .map(|r| settings.pack.enabled(r))
+        .collect();
+    settings.pack.select(
+        args.select.as_deref(),
+        &args.extend_select,
+        &args.ignore,
+        &rules::names(),
+    )?;
     let cwd = std::env::current_dir()
         .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
-    let found = inputs(
-        &args.paths,
-        &settings,
-        &cwd,
-        args.stdin_filename.as_deref(),
-        args.no_ignore,
-    )?;
     let root = discover::repository_root(&cwd);
+    let mut globs = args
+        .exclude
+        .clone()
+        .unwrap_or_else(|| settings.pack.exclude.clone());
+    globs.extend(args.extend_exclude.iter().cloned());
+    let exclude = discover::Exclude::new(&root, &cwd, &globs)?;
+    if args.show_settings {
+        return show_settings(cli, args, &settings, &configured, &globs);
+    }
+    let finding = Finding {
+        stdin_name: args.stdin_filename.as_deref(),
+        no_ignore: args.no_ignore,
+        exclude: &exclude,
+        force_exclude: args.force_exclude,
+    };
+    let found = inputs(&args.paths, &settings, &cwd, &finding)?;
+    if args.show_files {
+        let mut listed = String::new();
+        for input in &found.inputs {
+            listed.push_str(&format!("{}\n", input.path().display()));
+        }
+        return super::print_bytes(listed.as_bytes());
+    }
 
     if args.diff {
         return print_diffs(&found.inputs, &settings, args.unsafe_fixes);
     }
-    if args.fix && found.inputs.iter().any(|i| matches!(i, Input::Stdin(_))) {
-        return Err(miette::miette!(
-            help = "use `--diff -` to see the changes --fix would make",
-            "--fix cannot write its changes back to standard input"
-        ));
+    if args.fix
+        && let Some(Input::Stdin(source)) =
+            found.inputs.iter().find(|i| matches!(i, Input::Stdin(_)))
+    {
+        if found.inputs.len() > 1 {
+            return Err(miette::miette!(
+                help = "fix standard input on its own: `policy-lint --fix -`",
+                "--fix with `-` prints the fixed text, which cannot be mixed with files"
+            ));
+        }
+        let color = crate::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
+        return fix_stdin(source, &settings, args, color);
     }
     let lint_all = || {
         each_input(&found.inputs, |input| {
@@ -86,10 +109,12 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
             Err(err) => errors.push(err),
         }
     }
-    for searched in &found.without_policy {
-        report
-            .files
-            .push(missing_policy_report(searched, &settings));
+    if settings.pack.enabled(MissingPolicy::META.name) {
+        for searched in &found.without_policy {
+            report
+                .files
+                .push(missing_policy_report(searched, &settings));
+        }
     }
 
     let options = RenderOptions {
@@ -107,24 +132,179 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
         })?
     };
     if to_file && !settings.quiet {
-        println!("{}", summary_line(report.summary()));
+        super::print_bytes(format!("{}\n", summary_line(report.summary())).as_bytes())?;
     }
     if settings.format == Format::Github {
         step_summary(&report)?;
     }
 
     if !errors.is_empty() {
-        let color = settings.color && std::io::stderr().is_terminal();
+        let color = crate::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
         for err in &errors {
             print_error(err, color);
         }
         return Ok(EXIT_ERROR);
     }
-    Ok(if report.fails(settings.fail_on) {
+    Ok(exit_code(&report, &settings, args))
+}
+
+/// 1 when a finding at or above `--fail-on` counts (with `--deadlines report`, deadline
+/// findings do not), or with `--exit-non-zero-on-fix` when a fix was applied; else 0.
+fn exit_code(report: &Report, settings: &Settings, args: &CheckArgs) -> u8 {
+    let counts = |d: &Diagnostic| {
+        args.deadlines == DeadlineMode::Fail || !rules::DEADLINE_RULES.contains(&d.rule)
+    };
+    let fixed = args.exit_non_zero_on_fix && report.summary().fixed > 0;
+    if report.fails(settings.fail_on, counts) || fixed {
         EXIT_FINDINGS
     } else {
         0
-    })
+    }
+}
+
+/// `--fix -`: the fixed document on standard output (for an editor's fix-on-save), what is
+/// left of the findings on standard error.
+fn fix_stdin(
+    source: &SourceFile,
+    settings: &Settings,
+    args: &CheckArgs,
+    color: bool,
+) -> Result<u8, miette::Report> {
+    let lint = |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
+    let fixed = fix::fix_until_stable(source, args.unsafe_fixes, lint).map_err(|err| {
+        miette::miette!(
+            help = "please report this as a bug; run without --fix meanwhile",
+            "{}: {err}; the text is printed unchanged",
+            source.path().display()
+        )
+    })?;
+    super::print_bytes(fixed.source.text.as_bytes())?;
+    let report = Report {
+        today: settings.today,
+        root: PathBuf::new(),
+        files: vec![FileReport {
+            source: fixed.source,
+            diagnostics: fixed.diagnostics,
+            fixed: fixed.applied,
+        }],
+    };
+    let options = RenderOptions {
+        color,
+        quiet: settings.quiet,
+        statistics: args.statistics,
+    };
+    let mut text = Vec::new();
+    render::render(settings.format, &report, options, &mut text)
+        .map_err(|err| miette::miette!("cannot render the report: {err}"))?;
+    let _ = std::io::stderr().write_all(&text);
+    Ok(exit_code(&report, settings, args))
+}
+
+/// `--show-settings`: every resolved setting, and where it came from.
+fn show_settings(
+    cli: &Cli,
+    args: &CheckArgs,
+    settings: &Settings,
+    configured: &[bool],
+    exclude: &[String],
+) -> Result<u8, miette::Report> {
+    let given = |id: &str| {
+        if cli.global.given.iter().any(|g| g == id) {
+            "the command line"
+        } else {
+            "the default"
+        }
+    };
+    let mut rows: Vec<(String, String, String)> = settings.sources.clone();
+    rows.push((
+        "format".into(),
+        format!("{:?}", settings.format).to_lowercase(),
+        given("format").into(),
+    ));
+    rows.push((
+        "fail-on".into(),
+        format!("{:?}", args.fail_on).to_lowercase(),
+        given("fail_on").into(),
+    ));
+    rows.push((
+        "deadlines".into(),
+        format!("{:?}", args.deadlines).to_lowercase(),
+        given("deadlines").into(),
+    ));
+    let pack_source = if settings.config.is_some() {
+        "the configuration or the pack it extends"
+    } else {
+        "the built-in pack"
+    };
+    rows.push((
+        "file-names".into(),
+        settings.pack.file_names.join(", "),
+        pack_source.into(),
+    ));
+    let exclude_source = if args.exclude.is_some() {
+        "--exclude"
+    } else if !args.extend_exclude.is_empty() {
+        "the configuration and --extend-exclude"
+    } else {
+        pack_source
+    };
+    let shown = if exclude.is_empty() {
+        "(nothing)".to_string()
+    } else {
+        exclude.join(", ")
+    };
+    rows.push(("exclude".into(), shown, exclude_source.into()));
+    rows.push((
+        "warning-window".into(),
+        format!("{} days", settings.pack.rotation.warning_window_days),
+        pack_source.into(),
+    ));
+    rows.push((
+        "review-cadence".into(),
+        settings.pack.review.default_cadence_text.clone(),
+        pack_source.into(),
+    ));
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let value_width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (name, value, source) in &rows {
+        let pad = value_width - value.chars().count();
+        text.push_str(&format!(
+            "{name:width$}  {value}{}  (from {source})\n",
+            " ".repeat(pad)
+        ));
+    }
+    text.push_str("\nrules:\n");
+    let names = rules::names();
+    let rule_width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let selection_given =
+        args.select.is_some() || !args.extend_select.is_empty() || !args.ignore.is_empty();
+    for (rule, was) in names.iter().zip(configured) {
+        let on = settings.pack.enabled(rule);
+        let severity = settings
+            .pack
+            .severity(rule)
+            .or_else(|| rules::find(rule).map(|m| m.default_severity))
+            .map_or(String::new(), |s| s.to_string());
+        let configured_here = settings.config.is_some()
+            && settings
+                .pack
+                .rules
+                .get(*rule)
+                .is_some_and(|s| s.severity.is_some());
+        let source = if on != *was && selection_given {
+            "--select/--extend-select/--ignore"
+        } else if configured_here || !was {
+            pack_source
+        } else {
+            "the default"
+        };
+        text.push_str(&format!(
+            "  {rule:rule_width$}  {:3}  {severity:7}  (from {source})\n",
+            if on { "on" } else { "off" }
+        ));
+    }
+    super::print_bytes(text.as_bytes())
 }
 
 /// Threads that lint and write files with `--fix`, whatever the number of cores.
@@ -136,7 +316,8 @@ fn step_summary(report: &Report) -> Result<(), miette::Report> {
         return Ok(());
     };
     let mut text = Vec::new();
-    render::github::step_summary(report, &mut text)
+    let link_base = render::github::blob_url_from_env();
+    render::github::step_summary(report, link_base.as_deref(), &mut text)
         .map_err(|err| miette::miette!("cannot render the step summary: {err}"))?;
     std::fs::OpenOptions::new()
         .create(true)

@@ -3,33 +3,28 @@
 
 use std::path::Path;
 
-use super::{EXIT_FINDINGS, Searched, each_input, emit, inputs};
+use super::{EXIT_FINDINGS, Finding, Searched, each_input, emit, inputs};
 use crate::cli::{Cli, DeadlinesArgs, FailOn, Format};
 use crate::document::Document;
 use crate::io::discover;
 use crate::lint::policy::Policy;
-use crate::lint::schedule::{self, Status};
-use crate::render::{
-    self,
-    deadlines::{Deadline, DeadlineReport},
-};
+use crate::lint::schedule::{self, Deadline, DeadlineReport};
+use crate::render;
 use crate::settings::Settings;
 
 pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> {
-    let settings = Settings::resolve(&cli.global, FailOn::Error, None)?;
-    if matches!(
-        settings.format,
-        Format::Concise | Format::Sarif | Format::Github
-    ) {
-        return Err(miette::miette!(
-            help = "use --format human, json, markdown or ics",
-            "`deadlines` has no {:?} format",
-            settings.format
-        ));
-    }
+    let settings = Settings::resolve(&cli.global, args.format.into(), FailOn::Error, None)?;
     let cwd = std::env::current_dir()
         .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
-    let found = inputs(&args.paths, &settings, &cwd, None, false)?;
+    let root = discover::repository_root(&cwd);
+    let exclude = discover::Exclude::new(&root, &cwd, &settings.pack.exclude)?;
+    let finding = Finding {
+        stdin_name: None,
+        no_ignore: false,
+        exclude: &exclude,
+        force_exclude: false,
+    };
+    let found = inputs(&args.paths, &settings, &cwd, &finding)?;
     if let Some(searched) = found.without_policy.first() {
         let (Searched::Discovery(dir) | Searched::Walk(dir)) = searched;
         return Err(miette::miette!(
@@ -43,7 +38,6 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
             .display()
         ));
     }
-    let root = discover::repository_root(&cwd);
     let window = i64::from(settings.pack.rotation.warning_window_days);
     let until = match &args.within {
         Some(within) => Some(within.frequency.due(settings.today).ok_or_else(|| {
@@ -59,11 +53,18 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
         let doc = Document::parse(&source);
         let policy = Policy::new(&doc, &settings.pack);
         let repo_path = discover::repository_path(input.path(), &root);
-        Ok(schedule::obligations(&policy)
+        // A rotation with no usable date is listed whatever --within says: nobody can tell
+        // when it falls due.
+        let undated = schedule::undated(&policy);
+        let undated = undated
+            .iter()
+            .map(|u| Deadline::unknown(u, &source, &repo_path));
+        let dated = schedule::obligations(&policy);
+        let dated = dated
             .iter()
             .filter(|o| until.is_none_or(|until| o.due <= until))
-            .map(|o| Deadline::new(o, &source, &repo_path, settings.today, window))
-            .collect())
+            .map(|o| Deadline::new(o, &source, &repo_path, settings.today, window));
+        Ok(undated.chain(dated).collect())
     });
     let mut report = DeadlineReport {
         today: settings.today,
@@ -79,17 +80,15 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
     let to_file = emit(args.output.output_file.as_deref(), |out| {
         match settings.format {
             Format::Json => render::deadlines::json(&report, out),
-            Format::Markdown => render::deadlines::markdown(&report, out),
+            Format::Markdown => {
+                render::deadlines::markdown(&report, args.link_base.as_deref(), out)
+            }
             Format::Ics => render::ics::render(&report, out),
             _ => render::deadlines::human(&report, settings.quiet, out),
         }
     })?;
     if to_file && !settings.quiet {
-        println!("{}", report.summary_line());
+        super::print_bytes(format!("{}\n", report.summary_line()).as_bytes())?;
     }
-    Ok(if report.count(Status::Overdue) > 0 {
-        EXIT_FINDINGS
-    } else {
-        0
-    })
+    Ok(if report.fails() { EXIT_FINDINGS } else { 0 })
 }

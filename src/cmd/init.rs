@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, FailOn, InitArgs};
+use crate::cli::{Cli, FailOn, Format, InitArgs};
 use crate::dates::iso;
 use crate::io::discover;
 use crate::settings::Settings;
@@ -14,7 +14,7 @@ const POLICY: &str = include_str!("templates/SECURITY.md");
 const CONFIG: &str = include_str!("templates/policy-lint.yml");
 
 pub fn init(cli: &Cli, args: &InitArgs) -> Result<u8, miette::Report> {
-    let settings = Settings::resolve(&cli.global, FailOn::Error, None)?;
+    let settings = Settings::resolve(&cli.global, Format::Human, FailOn::Error, None)?;
     let cwd = std::env::current_dir()
         .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
     let dir = match &args.dir {
@@ -42,19 +42,19 @@ pub fn init(cli: &Cli, args: &InitArgs) -> Result<u8, miette::Report> {
             existing.display()
         ));
     }
+    let mut said = String::new();
     for (path, text) in &files {
         std::fs::write(path, text)
             .map_err(|err| miette::miette!("cannot write {}: {err}", path.display()))?;
-        if !settings.quiet {
-            println!("Wrote {}", path.display());
-        }
+        said.push_str(&format!("Wrote {}\n", path.display()));
     }
-    if !settings.quiet {
-        println!(
-            "Next: fill in the security contact (`policy-lint` points at it), turn on private \
-             vulnerability reporting in the repository's Settings > Code security, and adapt \
-             the tables to your project."
-        );
+    said.push_str(
+        "Next: fill in the security contact (`policy-lint` points at it), turn on private \
+         vulnerability reporting in the repository's Settings > Code security, and adapt \
+         the tables to your project.\n",
+    );
+    if settings.quiet {
+        return Ok(0);
     }
-    Ok(0)
+    super::print_bytes(said.as_bytes())
 }

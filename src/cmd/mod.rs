@@ -39,6 +39,18 @@ pub fn print_error(report: &miette::Report, color: bool) {
     eprintln!("{text}");
 }
 
+/// Writes `bytes` to standard output; a reader that stops early (`| head`) ends the command
+/// quietly, with exit code 0.
+pub fn print_bytes(bytes: &[u8]) -> Result<u8, miette::Report> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(miette::miette!("cannot write to standard output: {err}"))
+        }
+        _ => Ok(0),
+    }
+}
+
 /// `work` applied to every input, in order: in parallel when there are several, on this
 /// thread when there is one (starting the thread pool costs more than a small file).
 pub fn each_input<T: Send>(inputs: &[Input], work: impl Fn(&Input) -> T + Sync + Send) -> Vec<T> {
@@ -87,23 +99,37 @@ pub enum Searched {
     Walk(PathBuf),
 }
 
-/// Each file PATH as given, each directory PATH walked (`no_ignore`: also what ignore files
-/// hide), `-` read from standard input once, or with no PATH the discovered policies.
+/// How [`inputs`] finds the documents.
+pub struct Finding<'a> {
+    /// `--stdin-filename`: the name of the text read from standard input.
+    pub stdin_name: Option<&'a Path>,
+    /// `--no-ignore`: also walk what ignore files hide.
+    pub no_ignore: bool,
+    /// What walks and discovery leave out.
+    pub exclude: &'a discover::Exclude,
+    /// `--force-exclude`: leave out excluded files named on the command line too.
+    pub force_exclude: bool,
+}
+
+/// Each file PATH as given, each directory PATH walked, `-` read from standard input once, or
+/// with no PATH the discovered policies. A PATH that does not exist is an error (with a
+/// suggestion when it looks like a misspelt command).
 pub fn inputs(
     paths: &[PathBuf],
     settings: &Settings,
     cwd: &Path,
-    stdin_name: Option<&Path>,
-    no_ignore: bool,
+    finding: &Finding<'_>,
 ) -> Result<Inputs, miette::Report> {
     let mut found = Inputs {
         inputs: Vec::new(),
         without_policy: Vec::new(),
     };
+    let exclude = finding.exclude;
     if paths.is_empty() {
         let root = discover::repository_root(cwd);
         found.inputs = discover::discover(&root, &settings.pack.file_names)
             .into_iter()
+            .filter(|path| !exclude.excludes(path, false))
             .map(|path| Input::File(discover::display_path(&path, cwd)))
             .collect();
         if found.inputs.is_empty() {
@@ -117,22 +143,48 @@ pub fn inputs(
     for path in paths {
         if path.as_os_str() == "-" {
             if !std::mem::replace(&mut stdin_read, true) {
-                found.inputs.push(Input::Stdin(read_stdin(stdin_name)?));
+                found
+                    .inputs
+                    .push(Input::Stdin(read_stdin(finding.stdin_name)?));
             }
         } else if path.is_dir() {
-            let files =
-                discover::walk(path, &settings.pack.file_names, no_ignore).map_err(|err| {
+            let files = discover::walk(path, &settings.pack.file_names, finding.no_ignore, exclude)
+                .map_err(|err| {
                     miette::miette!("cannot walk the directory {}: {err}", path.display())
                 })?;
             if files.is_empty() {
                 found.without_policy.push(Searched::Walk(path.clone()));
             }
             found.inputs.extend(files.into_iter().map(Input::File));
-        } else {
+        } else if !path.exists() && path.symlink_metadata().is_err() {
+            return Err(missing_path(path));
+        } else if !(finding.force_exclude && exclude.excludes(path, false)) {
             found.inputs.push(Input::File(path.clone()));
         }
     }
     Ok(found)
+}
+
+/// A PATH that does not exist; when it is close to a command's name, the command was meant.
+fn missing_path(path: &Path) -> miette::Report {
+    use clap::CommandFactory;
+    let text = path.to_string_lossy();
+    let names = crate::cli::command_names(&crate::cli::Cli::command());
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let command_like = !text.contains(['/', '.', '\\']);
+    match crate::pack::closest(&text, &names).filter(|_| command_like) {
+        Some(near) => miette::miette!(
+            help = format!(
+                "did you mean `policy-lint {near}`? `policy-lint --help` lists the commands"
+            ),
+            "`{text}` is neither a command nor a file"
+        ),
+        None => miette::miette!(
+            help = "check the path; with no PATH, policy-lint finds SECURITY.md itself",
+            "{} does not exist",
+            path.display()
+        ),
+    }
 }
 
 fn read_stdin(name: Option<&Path>) -> Result<SourceFile, miette::Report> {

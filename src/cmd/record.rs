@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, FailOn, FileArg, Format};
+use crate::cli::{Cli, FailOn, FileArg, Format, TextFormat};
 use crate::dates::iso;
 use crate::document::Document;
 use crate::fix::update::Update;
@@ -11,7 +11,7 @@ use crate::io::write;
 use crate::io::{discover, git};
 use crate::lint::policy::Policy;
 use crate::lint::schedule;
-use crate::render::deadlines::Deadline;
+use crate::lint::schedule::Deadline;
 use crate::settings::Settings;
 
 /// The one policy file a recording command works on: `--file`, else the one discovered.
@@ -62,9 +62,10 @@ pub struct Tag {
 pub fn record(
     cli: &Cli,
     target: &FileArg,
+    format: TextFormat,
     compute: impl FnOnce(&SourceFile, &Settings) -> Result<Recorded, miette::Report>,
 ) -> Result<u8, miette::Report> {
-    let settings = Settings::resolve(&cli.global, FailOn::Error, None)?;
+    let settings = Settings::resolve(&cli.global, format.into(), FailOn::Error, None)?;
     let path = policy_file(target.file.as_deref(), &settings)?;
     let source = write::read_source(&path)?;
     let recorded = compute(&source, &settings)?;
@@ -115,47 +116,52 @@ pub fn record(
             "committed": repository.is_some() && changed,
             "tag": if changed { tag_name.clone() } else { None },
             "next_due": next_due.iter().map(|d| serde_json::json!({
-                "what": d.title, "due": iso(d.due),
+                "what": d.title, "due": d.due.map(iso),
             })).collect::<Vec<_>>(),
         });
-        println!("{json:#}");
-        return Ok(0);
+        return super::print_bytes(format!("{json:#}\n").as_bytes());
     }
-    if !changed {
-        println!("{shown}: nothing to change");
+    let mut said = String::new();
+    let mut say = |line: String| {
+        said.push_str(&line);
+        said.push('\n');
+    };
+    say(if changed {
+        format!("Updated {shown}:")
     } else {
-        println!("Updated {shown}:");
-    }
+        format!("{shown}: nothing to change")
+    });
     for change in &update.changes {
-        println!("  {change}");
+        say(format!("  {change}"));
     }
     for d in &next_due {
-        println!(
-            "Next due: {} on {} ({}, {})",
+        let due = d.due.map_or_else(|| "an unknown date".to_string(), iso);
+        say(format!(
+            "Next due: {} on {due} ({}, {})",
             d.title,
-            iso(d.due),
             d.frequency,
             d.when()
-        );
+        ));
     }
-    if !changed {
-        return Ok(0);
-    }
-    match (&repository, &tag_name, &recorded.tag) {
-        (Some(_), Some(name), _) => println!("Committed and tagged {name}: {}", recorded.message),
-        (Some(_), None, _) => println!("Committed: {}", recorded.message),
-        (None, _, Some(tag)) if tag.suggest => {
-            // Named as it would be tagged: after a first rotation today, `-2`.
-            let name = match git::Repository::of(&path) {
-                Ok(Some(repository)) => repository.unique_tag(&tag.name)?,
-                _ => tag.name.clone(),
-            };
-            println!(
-                "Next: commit the change and tag it (or record with `--commit --tag`): \
-                 git tag {name}"
-            );
+    if changed {
+        match (&repository, &tag_name, &recorded.tag) {
+            (Some(_), Some(name), _) => {
+                say(format!("Committed and tagged {name}: {}", recorded.message));
+            }
+            (Some(_), None, _) => say(format!("Committed: {}", recorded.message)),
+            (None, _, Some(tag)) if tag.suggest => {
+                // Named as it would be tagged: after a first rotation today, `-2`.
+                let name = match git::Repository::of(&path) {
+                    Ok(Some(repository)) => repository.unique_tag(&tag.name)?,
+                    _ => tag.name.clone(),
+                };
+                say(format!(
+                    "Next: commit the change and tag it (or record with `--commit --tag`): \
+                     git tag {name}"
+                ));
+            }
+            _ => {}
         }
-        _ => {}
     }
-    Ok(0)
+    super::print_bytes(said.as_bytes())
 }

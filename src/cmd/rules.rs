@@ -4,9 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::{Cli, Format};
+use crate::cli::TextFormat;
 use crate::diagnostic::Severity;
-use crate::lint::rule::FixAvailability;
+use crate::lint::rule::{FixAvailability, RuleMeta};
 use crate::rules;
 
 #[derive(Serialize)]
@@ -19,23 +19,25 @@ struct JsonRule {
     docs: String,
 }
 
+fn json_rule(meta: &RuleMeta) -> JsonRule {
+    JsonRule {
+        name: meta.name,
+        summary: meta.summary,
+        default_severity: meta.default_severity,
+        fix: match meta.fix {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+        },
+        docs: meta.docs_markdown(),
+    }
+}
+
 /// Every rule, a line each; `--format json` for the whole catalogue with each rule's docs.
-pub fn list_rules(cli: &Cli) -> Result<u8, miette::Report> {
-    let mut out = std::io::stdout().lock();
-    let written = if cli.global.format == Format::Json {
-        let catalogue: Vec<JsonRule> = rules::all()
-            .map(|meta| JsonRule {
-                name: meta.name,
-                summary: meta.summary,
-                default_severity: meta.default_severity,
-                fix: match meta.fix {
-                    FixAvailability::None => "none",
-                    FixAvailability::Safe => "safe",
-                    FixAvailability::Unsafe => "unsafe",
-                },
-                docs: meta.docs_markdown(),
-            })
-            .collect();
+pub fn list_rules(format: TextFormat) -> Result<u8, miette::Report> {
+    let mut out = Vec::new();
+    let written = if format == TextFormat::Json {
+        let catalogue: Vec<JsonRule> = rules::all().map(json_rule).collect();
         serde_json::to_writer_pretty(&mut out, &catalogue)
             .map_err(std::io::Error::other)
             .and_then(|()| writeln!(out))
@@ -57,11 +59,11 @@ pub fn list_rules(cli: &Cli) -> Result<u8, miette::Report> {
         })
     };
     written.map_err(|err| miette::miette!("cannot write: {err}"))?;
-    Ok(0)
+    super::print_bytes(&out)
 }
 
 /// `policy-lint rule NAME`: the rule's documentation.
-pub fn explain_rule(name: &str) -> Result<u8, miette::Report> {
+pub fn explain_rule(name: &str, format: TextFormat) -> Result<u8, miette::Report> {
     let Some(meta) = rules::find(name) else {
         let names = rules::names();
         let help = match crate::pack::closest(name, &names) {
@@ -70,10 +72,17 @@ pub fn explain_rule(name: &str) -> Result<u8, miette::Report> {
         };
         return Err(miette::miette!(help = help, "unknown rule `{name}`"));
     };
-    println!(
-        "# {}\n\n{}\n\nDefault severity: {}\n",
-        meta.name, meta.summary, meta.default_severity
+    if format == TextFormat::Json {
+        let json = serde_json::to_string_pretty(&json_rule(meta))
+            .map_err(|err| miette::miette!("cannot write: {err}"))?;
+        return super::print_bytes(format!("{json}\n").as_bytes());
+    }
+    let text = format!(
+        "# {}\n\n{}\n\nDefault severity: {}\n\n{}\n",
+        meta.name,
+        meta.summary,
+        meta.default_severity,
+        meta.docs_markdown()
     );
-    println!("{}", meta.docs_markdown());
-    Ok(0)
+    super::print_bytes(text.as_bytes())
 }

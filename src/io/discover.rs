@@ -39,12 +39,71 @@ pub fn discover(root: &Path, file_names: &[String]) -> Vec<PathBuf> {
     found
 }
 
+/// The files and directories `exclude` globs leave out (gitignore syntax, relative to the
+/// repository root): `--exclude`, `--extend-exclude` and the configuration's `exclude`.
+#[derive(Clone)]
+pub struct Exclude {
+    matcher: Option<ignore::gitignore::Gitignore>,
+    cwd: PathBuf,
+}
+
+impl Exclude {
+    /// Nothing excluded.
+    pub fn none() -> Exclude {
+        Exclude {
+            matcher: None,
+            cwd: PathBuf::new(),
+        }
+    }
+
+    /// The `globs`, relative to `root`; paths are given relative to `cwd`.
+    pub fn new(root: &Path, cwd: &Path, globs: &[String]) -> Result<Exclude, miette::Report> {
+        if globs.is_empty() {
+            return Ok(Exclude::none());
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+        for glob in globs {
+            builder.add_line(None, glob).map_err(|err| {
+                miette::miette!(
+                    help =
+                        "write globs as in .gitignore, e.g. `vendor/` or `examples/**/SECURITY.md`",
+                    "the exclude glob `{glob}` is not valid: {err}"
+                )
+            })?;
+        }
+        let matcher = builder
+            .build()
+            .map_err(|err| miette::miette!("the exclude globs are not valid: {err}"))?;
+        Ok(Exclude {
+            matcher: Some(matcher),
+            cwd: cwd.to_path_buf(),
+        })
+    }
+
+    /// Whether `path` (relative to the working directory, or absolute) or a directory above
+    /// it is excluded.
+    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(matcher) = &self.matcher else {
+            return false;
+        };
+        let absolute = self.cwd.join(path);
+        if !absolute.starts_with(matcher.path()) {
+            return false;
+        }
+        matcher
+            .matched_path_or_any_parents(&absolute, is_dir)
+            .is_ignore()
+    }
+}
+
 /// Every file under `dir` (respecting .gitignore unless `no_ignore`, hidden directories such
-/// as `.github` included, `.git` excluded) whose name matches `file_names` case-insensitively.
+/// as `.github` included, `.git` and what `exclude` leaves out excluded) whose name matches
+/// `file_names` case-insensitively.
 pub fn walk(
     dir: &Path,
     file_names: &[String],
     no_ignore: bool,
+    exclude: &Exclude,
 ) -> Result<Vec<PathBuf>, ignore::Error> {
     // Directories are read on every core: on a large tree, reading them is a good part of a run.
     let found = Mutex::new(Vec::new());
@@ -52,7 +111,14 @@ pub fn walk(
     ignore::WalkBuilder::new(dir)
         .standard_filters(!no_ignore)
         .hidden(false)
-        .filter_entry(|entry| entry.file_name() != ".git")
+        .filter_entry({
+            let exclude = exclude.clone();
+            move |entry| {
+                entry.file_name() != ".git"
+                    && !exclude
+                        .excludes(entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))
+            }
+        })
         .build_parallel()
         .run(|| {
             Box::new(|entry| match entry {
@@ -94,11 +160,19 @@ pub fn display_path(path: &Path, base: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
 }
 
-/// `path` relative to the repository root (canonical, as [`repository_root`] gives it) with
-/// forward slashes, as links and calendar UIDs need it; the path as given when it lies outside.
-pub fn repository_path(path: &Path, root: &Path) -> String {
+/// `path` relative to the root of its own repository (the nearest ancestor holding `.git`),
+/// with forward slashes, as SARIF, links and calendar UIDs need it, wherever policy-lint
+/// runs from. Outside any repository, relative to `fallback` (the canonical working
+/// repository root), else the path as given.
+pub fn repository_path(path: &Path, fallback: &Path) -> String {
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let relative = absolute.strip_prefix(root).unwrap_or(path);
+    let own_root = absolute
+        .parent()
+        .and_then(|dir| dir.ancestors().find(|d| d.join(".git").exists()));
+    let relative = match own_root {
+        Some(root) => absolute.strip_prefix(root).unwrap_or(path),
+        None => absolute.strip_prefix(fallback).unwrap_or(path),
+    };
     relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy())

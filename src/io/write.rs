@@ -34,14 +34,46 @@ pub fn decode(name: &Path, bytes: Vec<u8>) -> Result<SourceFile, miette::Report>
             bytes.len()
         ));
     }
+    if let Some(kind) = binary_kind(&bytes) {
+        return Err(miette::miette!(
+            help = "policy-lint lints Markdown policies; pass the policy's path, or leave this \
+                    file out with --exclude",
+            "{} is a binary file ({kind}), not a text policy",
+            name.display()
+        ));
+    }
     SourceFile::from_bytes(name, bytes).map_err(|err| encoding_error(&err))
+}
+
+/// What kind of binary file `bytes` hold, by their magic number, or by a NUL byte in the first
+/// 8 KiB (git's test); `None` for text.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF-", "a PDF document"),
+        (b"\x7fELF", "an ELF executable"),
+        (b"MZ", "a Windows executable"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"\x1f\x8b", "a gzip archive"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        // `MZ` and `GIF8` also start ordinary words: only with a NUL byte are they binary.
+        let weak = matches!(*kind, "a Windows executable" | "a GIF image");
+        if !weak || bytes[..bytes.len().min(8192)].contains(&0) {
+            return Some(kind);
+        }
+    }
+    bytes[..bytes.len().min(8192)]
+        .contains(&0)
+        .then_some("it holds NUL bytes")
 }
 
 /// An encoding error naming the file, the byte and its line, with the bytes around it shown.
 pub fn encoding_error(err: &EncodingError) -> miette::Report {
     let line = err.line;
     miette::miette!(
-        code = "policy_lint::encoding",
         help = "policy-lint reads UTF-8 only; convert the file, e.g. \
                 `iconv -f latin1 -t utf-8 FILE > FILE.utf8 && mv FILE.utf8 FILE`",
         "{} is not valid UTF-8: byte {} (line {line}) is not part of a UTF-8 character",

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::dates::{self, Frequency};
-use crate::io::source::Span;
+use crate::dates::{self, Frequency, days_text, iso};
+use crate::io::source::{SourceFile, Span};
 use crate::lint::policy::{DatedField, FieldKind, KindTable, Policy, TableKind};
 
 /// What an obligation promises.
@@ -75,6 +75,8 @@ pub enum Status {
     /// Due within the warning window, today included.
     DueSoon,
     Scheduled,
+    /// No due date can be computed: the policy gives no usable date or frequency.
+    Unknown,
 }
 
 impl Status {
@@ -83,6 +85,7 @@ impl Status {
             Status::Overdue => "overdue",
             Status::DueSoon => "due soon",
             Status::Scheduled => "scheduled",
+            Status::Unknown => "unknown",
         }
     }
 }
@@ -125,6 +128,10 @@ pub struct Rotation<'a> {
     pub frequency: Option<Frequency>,
     /// The last-rotated date and its span, when it parsed.
     pub last: Option<(NaiveDate, Span)>,
+    /// The last-rotated cell's content.
+    pub last_cell: Option<Span>,
+    /// The next-rotation date and its span, when the table has that column and it parsed.
+    pub next: Option<(NaiveDate, Span)>,
     /// The last-rotated column's title as written.
     pub last_label: &'a str,
 }
@@ -170,10 +177,13 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
             .cell(row, "owner")
             .map(|c| c.text)
             .filter(|t| !t.is_empty());
-        let last = table.cell(row, "last-rotated").and_then(|cell| {
-            let parsed = dates::find_date(cell.text).ok()?;
-            Some((parsed.date, cell.span_of(parsed.start..parsed.end)))
-        });
+        let date_of = |key: &str| {
+            table.cell(row, key).and_then(|cell| {
+                let parsed = dates::find_date(cell.text).ok()?;
+                Some((parsed.date, cell.span_of(parsed.start..parsed.end)))
+            })
+        };
+        let last = date_of("last-rotated");
         Some(Rotation {
             name: table.cell(row, "secret").map_or("", |c| c.text),
             owner,
@@ -181,6 +191,8 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
             frequency_text: frequency.text,
             frequency: Frequency::parse(frequency.text),
             last,
+            last_cell: table.cell(row, "last-rotated").map(|c| c.content()),
+            next: date_of("next-rotation"),
             last_label,
         })
     })
@@ -213,6 +225,43 @@ pub fn review<'p>(policy: &'p Policy<'p>) -> Option<Obligation<'p>> {
     })
 }
 
+/// A rotation whose due date cannot be computed: `deadlines` lists it as unknown instead of
+/// dropping it (the lint rules report why: `empty-cell`, `invalid-date`,
+/// `unknown-frequency`).
+#[derive(Debug)]
+pub struct Undated<'a> {
+    pub name: &'a str,
+    pub owner: Option<&'a str>,
+    pub frequency: Option<Frequency>,
+    pub frequency_text: &'a str,
+    /// `no usable Last Rotated date`.
+    pub because: String,
+    /// The last-rotated cell, else the frequency cell.
+    pub span: Span,
+}
+
+/// Every rotation whose due date cannot be computed, in document order.
+pub fn undated<'p>(policy: &'p Policy<'p>) -> Vec<Undated<'p>> {
+    rotations(policy)
+        .filter(|r| r.obligation().is_none())
+        .map(|r| {
+            let because = match (r.frequency, r.last) {
+                (None, _) => format!("frequency `{}` not understood", r.frequency_text),
+                (Some(_), None) => format!("no usable {} date", r.last_label),
+                (Some(_), Some(_)) => "due date past the end of the calendar".to_string(),
+            };
+            Undated {
+                name: r.name,
+                owner: r.owner,
+                frequency: r.frequency,
+                frequency_text: r.frequency_text,
+                because,
+                span: r.last_cell.unwrap_or(r.frequency_cell),
+            }
+        })
+        .collect()
+}
+
 /// Every obligation of the policy, soonest first (then in document order).
 pub fn obligations<'p>(policy: &'p Policy<'p>) -> Vec<Obligation<'p>> {
     let mut all: Vec<Obligation<'p>> = rotations(policy)
@@ -221,4 +270,150 @@ pub fn obligations<'p>(policy: &'p Policy<'p>) -> Vec<Obligation<'p>> {
         .collect();
     all.sort_by_key(|o| (o.due, o.span));
     all
+}
+
+/// One obligation of one file, judged on the run's date.
+#[derive(Clone, Debug)]
+pub struct Deadline {
+    /// The path as shown to the person running the command.
+    pub path: String,
+    /// The path relative to the repository root, with forward slashes: for links and UIDs.
+    pub repo_path: String,
+    pub kind: ObligationKind,
+    /// The secret's name; `policy review` for a review.
+    pub name: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub last: Option<NaiveDate>,
+    /// `every 90 days`.
+    pub frequency: String,
+    /// `None` when the policy gives no usable date to compute it from ([`Status::Unknown`]).
+    pub due: Option<NaiveDate>,
+    pub status: Status,
+    /// Days from today to the due date; negative when overdue.
+    pub days_left: Option<i64>,
+    /// Why the due date is unknown: `no Last Rotated date`.
+    pub unknown_because: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    /// Stable inside the file: the kind and the secret's name.
+    pub key: String,
+}
+
+impl Deadline {
+    pub fn new(
+        obligation: &Obligation<'_>,
+        source: &SourceFile,
+        repo_path: &str,
+        today: NaiveDate,
+        window_days: i64,
+    ) -> Deadline {
+        let at = source.line_col(obligation.span.start);
+        Deadline {
+            path: source.path().display().to_string(),
+            repo_path: repo_path.to_string(),
+            kind: obligation.kind,
+            name: obligation.name.to_string(),
+            title: obligation.title(),
+            owner: obligation.owner.map(str::to_string),
+            last: obligation.last,
+            frequency: obligation.frequency.describe(),
+            due: Some(obligation.due),
+            status: obligation.status(today, window_days),
+            days_left: Some(obligation.days_left(today)),
+            unknown_because: None,
+            line: at.line,
+            column: at.column,
+            key: obligation.key(),
+        }
+    }
+
+    /// A rotation whose due date cannot be computed, listed rather than dropped.
+    pub fn unknown(undated: &Undated<'_>, source: &SourceFile, repo_path: &str) -> Deadline {
+        let at = source.line_col(undated.span.start);
+        Deadline {
+            path: source.path().display().to_string(),
+            repo_path: repo_path.to_string(),
+            kind: ObligationKind::Rotation,
+            name: undated.name.to_string(),
+            title: format!("Rotate {}", undated.name),
+            owner: undated.owner.map(str::to_string),
+            last: None,
+            frequency: undated
+                .frequency
+                .map_or_else(|| undated.frequency_text.to_string(), Frequency::describe),
+            due: None,
+            status: Status::Unknown,
+            days_left: None,
+            unknown_because: Some(undated.because.clone()),
+            line: at.line,
+            column: at.column,
+            key: key(ObligationKind::Rotation, undated.name),
+        }
+    }
+
+    /// `in 9 days`, `today`, `281 days late`; for an unknown date, why it is unknown.
+    pub fn when(&self) -> String {
+        match self.days_left {
+            None => self.unknown_because.clone().unwrap_or_default(),
+            Some(0) => "today".to_string(),
+            Some(left) if left > 0 => format!("in {}", days_text(left)),
+            Some(late) => format!("{} late", days_text(-late)),
+        }
+    }
+
+    /// A stable identifier, for calendar UIDs: the kind and a hash of the repository-relative
+    /// path and the row key — never the date, so that an event moves when its date does.
+    pub fn uid(&self) -> String {
+        let identity = format!("{}\n{}", self.repo_path, self.key);
+        format!(
+            "{}-{:016x}@policy-lint",
+            self.kind.name(),
+            crate::stable_hash::fnv1a(identity.as_bytes())
+        )
+    }
+}
+
+/// Every obligation of a run: undated ones first, then soonest first.
+pub struct DeadlineReport {
+    pub today: NaiveDate,
+    /// `--within` as written.
+    pub within: Option<String>,
+    pub files: usize,
+    pub deadlines: Vec<Deadline>,
+}
+
+impl DeadlineReport {
+    pub fn count(&self, status: Status) -> usize {
+        self.deadlines.iter().filter(|d| d.status == status).count()
+    }
+
+    pub fn summary_line(&self) -> String {
+        let within = self
+            .within
+            .as_ref()
+            .map(|w| format!(" due within {w}"))
+            .unwrap_or_default();
+        if self.deadlines.is_empty() {
+            return format!("No dated obligations{within} as of {}.", iso(self.today));
+        }
+        let unknown = match self.count(Status::Unknown) {
+            0 => String::new(),
+            n => format!(", {n} with no usable date"),
+        };
+        format!(
+            "{} obligation{}{within} as of {}: {} overdue, {} due soon, {} scheduled{unknown}.",
+            self.deadlines.len(),
+            if self.deadlines.len() == 1 { "" } else { "s" },
+            iso(self.today),
+            self.count(Status::Overdue),
+            self.count(Status::DueSoon),
+            self.count(Status::Scheduled)
+        )
+    }
+
+    /// Whether something is overdue, or has no date to tell: `deadlines` then exits 1.
+    pub fn fails(&self) -> bool {
+        self.count(Status::Overdue) + self.count(Status::Unknown) > 0
+    }
 }

@@ -39,8 +39,26 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// A Markdown table of every finding, for `$GITHUB_STEP_SUMMARY`.
-pub fn step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// Where a workflow's files are on GitHub: `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/
+/// $GITHUB_SHA` when the three are set (a job summary has no page to resolve a relative
+/// link against).
+pub fn blob_url_from_env() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?.trim_end_matches('/'),
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
+/// A Markdown table of every finding, for `$GITHUB_STEP_SUMMARY`; each links to its line
+/// under `link_base` (see [`blob_url_from_env`]), else relative to the repository root.
+pub fn step_summary(
+    report: &Report,
+    link_base: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, "### policy-lint\n")?;
     writeln!(out, "{}\n", summary_line(report.summary()))?;
     if report.files.iter().all(|f| f.diagnostics.is_empty()) {
@@ -56,12 +74,16 @@ pub fn step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 Severity::Error => "❌ error",
                 Severity::Warning => "⚠️ warning",
             };
+            let target = match link_base {
+                Some(base) => format!("{base}/{repo_path}"),
+                None => repo_path.clone(),
+            };
             writeln!(
                 out,
                 "| {icon} | `{}` | [{}:{line}]({}#L{line}) | {} |",
                 d.rule,
                 cell(&repo_path),
-                repo_path.replace(' ', "%20"),
+                target.replace(' ', "%20"),
                 cell(&d.message)
             )?;
         }

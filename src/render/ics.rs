@@ -9,9 +9,8 @@ use std::io::{self, Write};
 
 use chrono::{Days, NaiveDate};
 
-use super::deadlines::{Deadline, DeadlineReport};
 use crate::dates::iso;
-use crate::lint::schedule::ObligationKind;
+use crate::lint::schedule::{Deadline, DeadlineReport, ObligationKind};
 
 /// The longest content line, in octets, before it is folded (RFC 5545 §3.1).
 const FOLD_AT: usize = 75;
@@ -32,19 +31,16 @@ pub fn render(report: &DeadlineReport, out: &mut dyn Write) -> io::Result<()> {
     let stamp = format!("{}T000000Z", compact(report.today));
     for deadline in &report.deadlines {
         let summary = summary(deadline);
+        // An obligation with no usable date stands on the run's day, to be seen and dated.
+        let due = deadline.due.unwrap_or(report.today);
         lines.extend([
             "BEGIN:VEVENT".to_string(),
-            format!("UID:{}", uid(deadline)),
+            format!("UID:{}", deadline.uid()),
             format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;VALUE=DATE:{}", compact(deadline.due)),
+            format!("DTSTART;VALUE=DATE:{}", compact(due)),
             format!(
                 "DTEND;VALUE=DATE:{}",
-                compact(
-                    deadline
-                        .due
-                        .checked_add_days(Days::new(1))
-                        .unwrap_or(deadline.due)
-                )
+                compact(due.checked_add_days(Days::new(1)).unwrap_or(due))
             ),
             format!("SUMMARY:{}", escape(&summary)),
             format!("DESCRIPTION:{}", escape(&description(deadline))),
@@ -64,11 +60,15 @@ pub fn render(report: &DeadlineReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// `Rotate AWS Access Keys (DevOps Lead)`.
+/// `Rotate AWS Access Keys (DevOps Lead)`; `… (date unknown: no usable Last Rotated date)`.
 fn summary(deadline: &Deadline) -> String {
-    match &deadline.owner {
-        Some(owner) => format!("{} ({owner})", deadline.title),
+    let title = match &deadline.unknown_because {
+        Some(because) => format!("{} (date unknown: {because})", deadline.title),
         None => deadline.title.clone(),
+    };
+    match &deadline.owner {
+        Some(owner) => format!("{title} ({owner})"),
+        None => title,
     }
 }
 
@@ -86,16 +86,6 @@ fn description(deadline: &Deadline) -> String {
     format!(
         "{frequency}{last}.\nRecorded in {} line {}.",
         deadline.repo_path, deadline.line
-    )
-}
-
-/// A stable identifier: the kind and a hash of the repository-relative path and row key.
-pub fn uid(deadline: &Deadline) -> String {
-    let identity = format!("{}\n{}", deadline.repo_path, deadline.key);
-    format!(
-        "{}-{:016x}@policy-lint",
-        deadline.kind.name(),
-        super::fnv1a(identity.as_bytes())
     )
 }
 

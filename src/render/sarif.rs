@@ -100,7 +100,10 @@ fn result(
     let key = stable_key(file, repo_path, d);
     let occurrence = seen.entry(key.clone()).or_default();
     *occurrence += 1;
-    let fingerprint = format!("{:016x}:{occurrence}", super::fnv1a(key.as_bytes()));
+    let fingerprint = format!(
+        "{:016x}:{occurrence}",
+        crate::stable_hash::fnv1a(key.as_bytes())
+    );
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nHelp: ");

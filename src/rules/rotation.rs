@@ -2,7 +2,7 @@
 
 use crate::dates::{self, iso};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::document::Document;
 use crate::lint::rule::{Context, Rule, RuleMeta};
 use crate::lint::schedule::{self, Status};
@@ -69,6 +69,70 @@ declare_rule! {
     /// ## Fix safety
     /// No automatic fix: the intended frequency is unknown.
     pub UnknownFrequency("unknown-frequency", Error, None, "a rotation frequency cannot be understood")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `Next Rotation` cell (or its aliases: Next Due, Due Date…) that disagrees
+    /// with the row's last-rotated date plus its frequency.
+    ///
+    /// ## Why is this bad?
+    /// Two dates for one promise: a reader trusts the stated one, the schedule follows the
+    /// other. Usually the next date was not updated after a rotation.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// | Secret | Rotation Frequency | Owner | Last Rotated | Next Rotation |
+    /// |--------|--------------------|-------|--------------|---------------|
+    /// | GitHub Token | Every 90 days | DevOps Lead | 2026-10-01 | 2026-11-01 |
+    /// ```
+    /// Every 90 days from 2026-10-01 is 2026-12-30.
+    ///
+    /// ## Fix safety
+    /// Safe: the fix writes the date the row's own last rotation and frequency imply, which is
+    /// what the schedule already judges by.
+    pub RotationDateMismatch("rotation-date-mismatch", Warning, Safe, "a next-rotation date disagrees with last rotated plus frequency")
+}
+
+impl Rule for RotationDateMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for rotation in schedule::rotations(ctx.policy) {
+            let (Some(due), Some((stated, span))) = (rotation.obligation(), rotation.next) else {
+                continue;
+            };
+            if stated == due.due {
+                continue;
+            }
+            let computed = iso(due.due);
+            out.push(Diagnostic {
+                rule: Self::META.name,
+                severity: Self::META.default_severity,
+                span,
+                message: format!(
+                    "`{}` says the next rotation is {}, but {} from {} is {computed}",
+                    rotation.name,
+                    doc.text(span),
+                    due.frequency.describe(),
+                    due.last.map(iso).unwrap_or_default()
+                ),
+                help: Some(format!(
+                    "write {computed}, or run `policy-lint --fix` (the schedule already uses it)"
+                )),
+                fix: Some(Fix {
+                    title: format!("set the next rotation to {computed}"),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit {
+                        span,
+                        replacement: computed.clone(),
+                    }],
+                }),
+            });
+        }
+    }
 }
 
 impl Rule for RotationOverdue {

@@ -232,19 +232,55 @@ fn standard_input_gives_the_findings_of_the_file() {
         .expect("runs");
     assert_eq!(from_stdin.status.code(), Some(1));
     assert_eq!(from_stdin.stdout, from_file.stdout);
-    // Without a name the path is `-`; --fix cannot write standard input back.
+    // Without a name the path is `-`.
     let unnamed = policy_lint(dir.path())
         .args(["-", "--format", "concise"])
         .write_stdin(seed.clone())
         .output()
         .expect("runs");
     assert!(String::from_utf8_lossy(&unnamed.stdout).starts_with("-:33:51: error"));
+    // `--fix -` prints the fixed text (an editor's fix-on-save), the findings on stderr.
     let fixing = policy_lint(dir.path())
-        .args(["-", "--fix"])
-        .write_stdin(seed)
+        .args(["-", "--fix", "--stdin-filename", "SECURITY.md"])
+        .write_stdin(seed.clone())
         .output()
         .expect("runs");
-    assert_eq!(fixing.status.code(), Some(2));
+    assert_eq!(fixing.status.code(), Some(1));
+    let fixed_in_place = run(dir.path(), &["SECURITY.md", "--fix"]);
+    assert_eq!(fixed_in_place.status.code(), Some(1));
+    let on_disk = std::fs::read_to_string(dir.path().join("SECURITY.md")).expect("read");
+    assert_eq!(String::from_utf8_lossy(&fixing.stdout), on_disk);
+    assert!(String::from_utf8_lossy(&fixing.stderr).contains("rotation-overdue"));
+}
+
+#[test]
+fn fix_on_standard_input_prints_the_fixed_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "# Security Policy\n\n## Reporting a Vulnerability\n\nE-mail security@acme-widgets.dev.\n\n\
+                **Last Updated**: Oct 1, 2026\n";
+    let output = policy_lint(dir.path())
+        .args(["--fix", "-", "--quiet"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        text.replace("Oct 1, 2026", "2026-10-01")
+    );
+    // Only the supported-versions warning is left; it does not fail the run.
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("missing-section") && !stderr.contains("Found"),
+        "{stderr}"
+    );
+    // --exit-non-zero-on-fix: a fix was applied, so exit 1.
+    let output = policy_lint(dir.path())
+        .args(["--fix", "-", "--quiet", "--exit-non-zero-on-fix"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]

@@ -153,7 +153,11 @@ fn config_error(config: &str) -> String {
 fn a_misspelled_config_key_exits_2_naming_the_key_and_line() {
     let stderr =
         config_error("extends: security-md\nrules:\n  placeholder-text:\n    sevrity: warning\n");
-    assert!(stderr.contains("unknown field `sevrity`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown key `rules.placeholder-text.sevrity`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `severity`?"), "{stderr}");
     assert!(stderr.contains(".policy-lint.yml:4:5"), "{stderr}");
 }
 

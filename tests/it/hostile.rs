@@ -213,7 +213,7 @@ fn regression_a_bare_cr_in_an_incident_row_does_not_break_sorting() {
         |------|----------|----------|---------------|--------|\n\
         | 2026-03-01 | Second | Low | None | Closed |\n\
         | 2025-11-16 | First | Low | None | Closed |\n\
-        | 2026-01-10 | Bet\0\rdated**: 2026-03-01\n";
+        | 2026-01-10 | Bet\rdated**: 2026-03-01\n";
     let (code, report) = lint_bytes("cr-row.md", text.as_bytes());
     assert_eq!(code, 1);
     assert!(report.contains("incident-order"), "{report}");
