@@ -35,6 +35,8 @@ I/O or encoding error."
                       policy-lint <COMMAND> [OPTIONS]",
     after_help = examples!(),
     args_conflicts_with_subcommands = true,
+    // The last of a repeated flag wins, as in ruff: a hook's `args` override its entry's.
+    args_override_self = true,
     max_term_width = 100
 )]
 pub struct Cli {
@@ -98,7 +100,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint policy documents (the default command): `policy-lint check SECURITY.md`
-    #[command(after_help = examples!())]
+    #[command(after_help = examples!(), args_override_self = true)]
     Check(CheckArgs),
     /// List every rule with its default severity and whether it can fix what it finds,
     /// e.g. `policy-lint rules --format json`

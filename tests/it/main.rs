@@ -6,9 +6,11 @@ mod corpus;
 mod deadlines;
 mod differential;
 mod fixes;
+mod flags;
 mod hostile;
 mod invariants;
 mod properties;
+mod readme;
 mod rules;
 mod update;
 
