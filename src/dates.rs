@@ -150,6 +150,88 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Whether text that is no date still looks like one someone meant to write — digits joined
+/// by a date separator (`2026-13`, `10/2026`), a year (`2026`), a month's name — rather
+/// than naming an event (`at release v3`, `until 2.0 ships`), which is no date at all.
+pub fn looks_like_a_date(text: &str) -> bool {
+    // `2026-13-45`, `31/06/21`: runs of digits joined by date separators, `/` or `-`, or `.`
+    // with a four-digit year (`1.2.3` is a version).
+    let separated = text
+        .split(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '/' | '.')))
+        .any(|token| {
+            let runs: Vec<&str> = token.split(['-', '/', '.']).collect();
+            let digits = runs.len() >= 2 && runs.iter().all(|r| !r.is_empty());
+            let slashed = token.contains(['/', '-']);
+            let has_year = runs.iter().any(|r| r.len() == 4);
+            digits && (slashed || has_year)
+        });
+    let year = text
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() == 4 && (run.starts_with("19") || run.starts_with("20")));
+    let month = text
+        .split(|c: char| !c.is_alphabetic())
+        .any(|word| month_number(word).is_some());
+    separated || year || month
+}
+
+/// Whether a date cell that is no date names an event instead — `at release v3`, `until 2.0
+/// ships`, `after the audit`, `on request` — which is no bad date either (unlike `soon` or
+/// `2026-13-45`).
+pub fn names_an_event(text: &str) -> bool {
+    const LEADS: &[&str] = &[
+        "at",
+        "after",
+        "before",
+        "until",
+        "till",
+        "upon",
+        "on",
+        "with",
+        "when",
+        "once",
+        "by",
+        "next",
+        "per",
+        "during",
+        "following",
+        "every",
+    ];
+    const EVENTS: &[&str] = &[
+        "release",
+        "releases",
+        "released",
+        "ship",
+        "ships",
+        "shipped",
+        "launch",
+        "launches",
+        "major",
+        "minor",
+        "version",
+        "milestone",
+        "audit",
+        "incident",
+        "request",
+        "demand",
+        "deploy",
+        "deployment",
+        "rotation",
+        "compromise",
+        "offboarding",
+        "onboarding",
+    ];
+    if looks_like_a_date(text) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let led = words.len() > 1 && LEADS.contains(&words[0]);
+    led || words.iter().any(|w| EVENTS.contains(w))
+}
+
 /// The month named by `name` (`Oct`, `October`, `Sept`), if any.
 fn month_number(name: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
@@ -449,6 +531,39 @@ pub fn days_text(n: i64) -> String {
 /// Days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     to.signed_duration_since(from).num_days()
+}
+
+#[cfg(test)]
+mod event_tests {
+    use super::{looks_like_a_date, names_an_event};
+
+    #[test]
+    fn an_event_is_not_an_attempted_date() {
+        for event in [
+            "at release v3",
+            "until 2.0 ships",
+            "with 1.2.3",
+            "on request",
+            "next major",
+        ] {
+            assert!(!looks_like_a_date(event), "{event}");
+            assert!(names_an_event(event), "{event}");
+        }
+        for vague in ["soon", "recently", "2026-13-45", "+275760-09-13"] {
+            assert!(!names_an_event(vague), "{vague}");
+        }
+        for attempt in [
+            "2026-13-45",
+            "10/2026",
+            "Q3 2026",
+            "sometime in March",
+            "31/06/21",
+            "1.13.2026",
+            "+275760-09-13",
+        ] {
+            assert!(looks_like_a_date(attempt), "{attempt}");
+        }
+    }
 }
 
 #[cfg(test)]

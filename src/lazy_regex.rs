@@ -327,6 +327,14 @@ mod tests {
     fn the_built_in_patterns_are_prebuilt() {
         let pack = Pack::builtin().unwrap();
         let private = pack.contact.private_reporting.as_ref().unwrap();
+        let mut missing = Vec::new();
+        for pattern in pack.patterns() {
+            let prebuilt = pattern.prebuilt.is_some();
+            if prebuilt != (pattern.as_str() != private.as_str()) {
+                missing.push(pattern.as_str().to_string());
+            }
+        }
+        assert!(missing.is_empty(), "not prebuilt: {missing:#?}");
         for pattern in pack.patterns() {
             let prebuilt = pattern.prebuilt.is_some();
             assert_eq!(

@@ -2,6 +2,7 @@
 //! touches the Markdown parser; rules only read the model it builds.
 
 pub(crate) mod contact_patterns;
+mod fence;
 mod field;
 mod parse;
 mod section;
@@ -11,6 +12,7 @@ use crate::lazy_regex::LazyRegex;
 
 use crate::io::source::{SourceFile, Span};
 
+pub use fence::UnclosedFence;
 pub use field::{Contact, ContactKind, Field};
 pub use section::{
     HeadingKind, Section, is_unspaced_script, normalize_title, title_matches, word_starts,
@@ -93,6 +95,24 @@ impl<'s> Document<'s> {
         &'a self,
         pattern: &'a LazyRegex,
     ) -> impl Iterator<Item = (Span, &'s str)> + 'a {
+        self.text_matches(pattern, false)
+    }
+
+    /// Matches of `pattern` in rendered text and inline code (`` `Private vulnerability
+    /// reporting` `` names a feature as plainly as prose does): never in code blocks,
+    /// comments or front matter.
+    pub fn prose_and_inline_code_matches<'a>(
+        &'a self,
+        pattern: &'a LazyRegex,
+    ) -> impl Iterator<Item = (Span, &'s str)> + 'a {
+        self.text_matches(pattern, true)
+    }
+
+    fn text_matches<'a>(
+        &'a self,
+        pattern: &'a LazyRegex,
+        inline_code: bool,
+    ) -> impl Iterator<Item = (Span, &'s str)> + 'a {
         // A pattern found nowhere in the whole text is found in none of its lines (unless it
         // anchors to line ends, which the whole text has elsewhere): one search a document
         // instead of one a line for the usual pattern that is not there.
@@ -104,7 +124,8 @@ impl<'s> Document<'s> {
             let text = self.text(line);
             pattern.find_iter(text).filter_map(move |found| {
                 let span = Span::new(line.start + found.start, line.start + found.end);
-                (!self.in_code(span) && !self.in_comment(span)).then_some((span, &text[found]))
+                let hidden = (!inline_code && self.in_code(span)) || self.in_comment(span);
+                (!hidden).then_some((span, &text[found]))
             })
         })
     }

@@ -83,6 +83,9 @@ fn parse_chunk<'m, S: EventSink<'m>>(markdown: &'m str, chunk: Range<usize>, sin
     closed
 }
 
+/// The deepest level a bold pseudo-heading takes: below every real heading.
+const BOLD_LEVEL_MAX: u8 = 7;
+
 /// The builder, given ranges into text that starts `.0` bytes into the file.
 struct ShiftedBy<'b, 's>(usize, &'b mut Builder<'s>);
 
@@ -348,6 +351,7 @@ impl<'s> Builder<'s> {
     }
 
     /// A top-level paragraph whose first line is only bold text is a pseudo-heading.
+    /// Its level is one below the real heading above it (at most [`BOLD_LEVEL_MAX`]).
     fn bold_heading(&mut self, span: Span) {
         let line = self.source.line_span(self.source.line_index(span.start));
         let line = Span::new(span.start.max(line.start), line.end);
@@ -359,9 +363,17 @@ impl<'s> Builder<'s> {
         };
         let title_span = Span::new(line.start + title.start, line.start + title.end);
         let title = text[title].trim().to_string();
+        // One level below the real heading it stands under, so that the real subheadings
+        // after it (`**Reporting**` then `### Private channel`) are part of its section.
+        let under = self
+            .sections
+            .iter()
+            .rev()
+            .find(|s| s.kind != HeadingKind::Bold)
+            .map_or(0, |s| s.level);
         self.sections.push(Section {
             kind: HeadingKind::Bold,
-            level: 7,
+            level: (under + 1).min(BOLD_LEVEL_MAX),
             key: normalize_title(&title),
             title,
             heading: line,

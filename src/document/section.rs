@@ -16,7 +16,8 @@ pub enum HeadingKind {
 #[derive(Clone, Debug)]
 pub struct Section {
     pub kind: HeadingKind,
-    /// 1–6 for real headings; bold pseudo-headings are level 7, below every real heading.
+    /// 1–6 for real headings; a bold pseudo-heading is one level below the real heading it
+    /// stands under (level 1 under none, at most 7).
     pub level: u8,
     /// The title as rendered text (markup removed).
     pub title: String,

@@ -132,6 +132,9 @@ pub struct Cadence {
     pub frequency: Frequency,
     /// Whether the document states it (else it is the pack's default).
     pub stated: bool,
+    /// Whether deadlines are judged by it: a stated cadence always, the pack's default only
+    /// where the pack says `apply-default-cadence: true`.
+    pub judged: bool,
     /// "`(quarterly review)` on line 222", "the pack's default (annually)".
     pub source: String,
 }
@@ -210,7 +213,7 @@ impl<'a> Policy<'a> {
         dates.sort_by_key(|d| d.span);
         let cadence = cadence(doc, pack, &dated_fields);
         Policy {
-            sections: find_sections(doc, pack, &meanings),
+            sections: find_sections(doc, pack, &meanings, &tables),
             tables,
             dated_fields,
             dates,
@@ -303,6 +306,7 @@ fn find_sections<'a>(
     doc: &'a Document<'a>,
     pack: &'a Pack,
     meanings: &HeadingMeanings,
+    tables: &[KindTable<'a>],
 ) -> Vec<FoundSection<'a>> {
     pack.sections
         .iter()
@@ -315,9 +319,13 @@ fn find_sections<'a>(
                 .filter(|&(index, _)| meanings.is_section(index, number))
                 .map(|(_, section)| section)
                 .collect();
-            let opening = (headings.is_empty() && spec.id == pack.contact.section)
-                .then(|| reporting_opening(doc, pack, spec))
-                .flatten();
+            let opening = if !headings.is_empty() {
+                None
+            } else if spec.id == pack.contact.section {
+                reporting_opening(doc, spec)
+            } else {
+                stands_for_section(doc, pack, spec, tables)
+            };
             FoundSection {
                 spec,
                 headings,
@@ -328,9 +336,10 @@ fn find_sections<'a>(
 }
 
 /// The opening of the document — its title heading, if it starts with one, and everything
-/// up to the next heading — when a line of it expresses the reporting concept ("To report a
-/// vulnerability, please use …") and it gives a private channel.
-fn reporting_opening(doc: &Document<'_>, pack: &Pack, spec: &SectionSpec) -> Option<Span> {
+/// up to the next heading — when a line of it says how to report ("To report a vulnerability,
+/// please use …", a bullet "Report vulnerabilities by …"): that is the reporting section,
+/// with or without a channel (a missing one is `missing-contact`'s finding).
+fn reporting_opening(doc: &Document<'_>, spec: &SectionSpec) -> Option<Span> {
     let start = doc.front_matter.map_or(0, |f| f.end);
     let titled = doc.sections.first().is_some_and(|first| {
         doc.text(Span::new(start, first.heading.start))
@@ -341,31 +350,43 @@ fn reporting_opening(doc: &Document<'_>, pack: &Pack, spec: &SectionSpec) -> Opt
         .sections
         .get(usize::from(titled))
         .map_or(doc.source.text.len(), |s| s.heading.start);
-    let opening = Span::new(0, end);
     let instructs = doc
         .text_lines()
         .take_while(|line| line.start < end)
+        .filter(|line| !titled || line.start >= doc.sections[0].body.start)
         .any(|line| {
             let key = normalize_title(doc.text(line));
             spec.expresses_concept(&key)
         });
-    // Only an opening that instructs is searched for a channel (the private-reporting words
-    // are a large expression to compile), and only up to its end.
-    let channel = || {
-        doc.contacts
-            .iter()
-            .any(|c| c.span.within(opening) && is_channel(pack, c, true))
-            || pack
-                .contact
-                .private_reporting
-                .as_ref()
-                .is_some_and(|words| {
-                    doc.prose_matches(words)
-                        .take_while(|(span, _)| span.start < end)
-                        .any(|(span, _)| span.within(opening))
-                })
-    };
-    (instructs && channel()).then_some(opening)
+    instructs.then_some(Span::new(0, end))
+}
+
+/// Where a section without a heading of its own is stated all the same: by structure, a
+/// table of the kind the section holds (a versions table with supported marks is the
+/// supported-versions section, whatever its heading says, in any language); by words, a line
+/// of prose that makes one of the section's `statements` ("Only the latest published alpha
+/// receives security fixes").
+fn stands_for_section(
+    doc: &Document<'_>,
+    pack: &Pack,
+    spec: &SectionSpec,
+    tables: &[KindTable<'_>],
+) -> Option<Span> {
+    let held = TableKind::ALL
+        .into_iter()
+        .filter(|&kind| pack.tables.of(kind).section.as_deref() == Some(spec.id.as_str()));
+    for kind in held {
+        if let Some(table) = tables.iter().find(|t| t.kind == kind) {
+            return Some(table.table.span);
+        }
+    }
+    if spec.statements.is_empty() {
+        return None;
+    }
+    doc.text_lines().find(|&line| {
+        let key = normalize_title(doc.text(line));
+        !key.is_empty() && spec.states(&key)
+    })
 }
 
 /// Whether a contact is a private reporting channel: an e-mail address, or a URL that is not a
@@ -411,6 +432,14 @@ fn classify<'a>(
 ) -> Option<KindTable<'a>> {
     TableKind::ALL.into_iter().find_map(|kind| {
         let spec = pack.tables.of(kind);
+        let excluded = table
+            .header
+            .cells
+            .iter()
+            .any(|cell| spec.not_columns.contains(&normalize_title(cell.text)));
+        if excluded {
+            return None;
+        }
         let columns = match_columns(&table.header, spec);
         let complete = spec
             .columns
@@ -599,6 +628,7 @@ fn cadence(doc: &Document<'_>, pack: &Pack, fields: &[DatedField<'_>]) -> Cadenc
             return Cadence {
                 frequency,
                 stated: true,
+                judged: true,
                 source: format!("`{}` on line {}", &value[whole], line(at)),
             };
         }
@@ -619,11 +649,13 @@ fn cadence(doc: &Document<'_>, pack: &Pack, fields: &[DatedField<'_>]) -> Cadenc
         Some((span, frequency, text)) => Cadence {
             frequency,
             stated: true,
+            judged: true,
             source: format!("\"{text}\" on line {}", line(span)),
         },
         None => Cadence {
             frequency: pack.review.default_cadence,
             stated: false,
+            judged: pack.apply_default_cadence,
             source: format!("the pack's default, {}", pack.review.default_cadence_text),
         },
     }

@@ -199,17 +199,20 @@ fn table_rotations<'p>(table: &'p KindTable<'p>) -> impl Iterator<Item = Rotatio
 }
 
 /// The next policy review: the `Next Review` date when the policy states one, else the last
-/// review (or update) plus the review cadence. `None` without a usable date.
+/// review (or update) plus the review cadence, when that is judged (a cadence the policy
+/// states, or the pack's default where it applies). `None` without a usable date.
 pub fn review<'p>(policy: &'p Policy<'p>) -> Option<Obligation<'p>> {
     let cadence = &policy.cadence;
     let start = policy.review_start();
     let last = start.and_then(DatedField::date);
     let (due, basis, field) = match policy.field(FieldKind::NextReview) {
         Some(next) => (next.date()?, Basis::Stated, next),
-        None => {
+        None if cadence.judged => {
             let start = start?;
             (cadence.frequency.due(last?)?, Basis::Cadence, start)
         }
+        // No Next Review, no cadence stated: the policy promised no review date.
+        None => return None,
     };
     Some(Obligation {
         kind: ObligationKind::Review,

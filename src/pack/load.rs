@@ -4,16 +4,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use thiserror::Error;
 
+use super::validate::Problem;
 use super::{
     BUILTIN_PACKS, ContactSpec, DEFAULT_PACK, DateWord, FieldLabels, Pack, Pattern,
-    RequireReviewDate, ReviewSpec, RotationSpec, RuleSwitch, SectionSpec, TableSpecs,
-    TitleMeanings, closest, is_unsupported_word, vocabulary,
+    RequireIncidentMarker, RequireReviewDate, ReviewSpec, RotationSpec, RuleSwitch, SectionSpec,
+    TableSpecs, TitleMeanings, closest, is_unsupported_word, vocabulary,
 };
 use crate::dates::Frequency;
 use crate::document::normalize_title;
@@ -53,6 +52,8 @@ struct RawPack {
     date_words: Option<Vec<String>>,
     tables: Option<TableSpecs>,
     require_review_date: Option<RequireReviewDate>,
+    require_incident_marker: Option<RequireIncidentMarker>,
+    apply_default_cadence: Option<bool>,
     rules: Option<HashMap<Spanned<String>, RuleSwitch>>,
     families: Option<BTreeMap<String, Vec<Spanned<String>>>>,
     exclude: Option<Vec<String>>,
@@ -63,20 +64,6 @@ struct RawPack {
 struct RawPattern {
     name: String,
     regex: Spanned<String>,
-}
-
-/// A configuration error that points into the YAML.
-#[derive(Debug, Error, Diagnostic)]
-#[error("{message}")]
-struct PackError {
-    message: String,
-    #[source_code]
-    source_code: NamedSource<String>,
-    #[label("{label}")]
-    span: SourceSpan,
-    label: String,
-    #[help]
-    help: Option<String>,
 }
 
 const MAX_EXTENDS_DEPTH: usize = 8;
@@ -135,16 +122,7 @@ impl Loader<'_> {
         builtin: bool,
     ) -> Result<Pack, miette::Report> {
         let error = |at: &serde_saphyr::Location, message: String, label: &str, help: String| {
-            let span = at.span();
-            let start = span.byte_offset().unwrap_or(0) as usize;
-            let len = span.byte_len().unwrap_or(0) as usize;
-            miette::Report::new(PackError {
-                message,
-                source_code: NamedSource::new(file, text.to_string()),
-                span: (start, len).into(),
-                label: label.to_string(),
-                help: Some(help),
-            })
+            miette::Report::new(Problem::new(file, text, at, message, label, help))
         };
 
         let base = match &raw.extends {
@@ -326,6 +304,14 @@ impl Loader<'_> {
                 .ok_or_else(|| missing("date-words"))?,
             tables: inherit(raw.tables.map(normalize_tables), base, |b| &b.tables)
                 .ok_or_else(|| missing("tables"))?,
+            require_incident_marker: inherit(raw.require_incident_marker, base, |b| {
+                &b.require_incident_marker
+            })
+            .unwrap_or_default(),
+            apply_default_cadence: inherit(raw.apply_default_cadence, base, |b| {
+                &b.apply_default_cadence
+            })
+            .unwrap_or_default(),
             require_review_date: inherit(raw.require_review_date, base, |b| &b.require_review_date)
                 .unwrap_or_default(),
             rules,
@@ -347,10 +333,10 @@ fn normalize_sections(
     file: &str,
 ) -> Result<Vec<SectionSpec>, miette::Report> {
     for section in &mut sections {
-        for alias in &mut section.aliases {
+        for alias in section.aliases.iter_mut().chain(&mut section.titles) {
             *alias = normalize_title(alias);
         }
-        for groups in &mut section.concepts {
+        for groups in section.concepts.iter_mut().chain(&mut section.statements) {
             if groups.len() > vocabulary::MAX_GROUPS {
                 return Err(miette::miette!(
                     help = "split the concept in two",
@@ -367,6 +353,7 @@ fn normalize_sections(
             }
         }
         section.vocabulary = Vocabulary::new(&section.aliases, &section.concepts);
+        section.statement_vocabulary = Vocabulary::new(&[], &section.statements);
     }
     Ok(sections)
 }
@@ -400,6 +387,9 @@ fn normalize_tables(mut tables: TableSpecs) -> TableSpecs {
             for alias in &mut column.aliases {
                 *alias = normalize_title(alias);
             }
+        }
+        for column in &mut spec.not_columns {
+            *column = normalize_title(column);
         }
         for marker in &mut spec.unsupported {
             *marker = if is_unsupported_word(marker) {

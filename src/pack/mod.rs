@@ -73,6 +73,13 @@ pub struct Pack {
     pub tables: TableSpecs,
     /// When a policy must record when it was last updated or reviewed.
     pub require_review_date: RequireReviewDate,
+    /// Whether every incident log must end with the marker, or only one of a policy that
+    /// uses the marker somewhere.
+    pub require_incident_marker: RequireIncidentMarker,
+    /// Whether the review rules and `deadlines` judge a policy that states no review cadence
+    /// by the pack's default cadence, or only by what the policy promises (a Next Review,
+    /// a cadence it states).
+    pub apply_default_cadence: bool,
     /// Per-rule switches, by rule name.
     pub rules: HashMap<String, RuleSwitch>,
     /// Rule families by name (`dates`, `contacts`…), for `--select` and `--ignore`.
@@ -219,6 +226,10 @@ pub struct TableSpec {
     /// The HTML comment that must follow the table (the incident log's).
     #[serde(default)]
     pub marker: Option<String>,
+    /// A table with any of these columns is not of this kind (a history of CVEs is not an
+    /// incident log).
+    #[serde(default)]
+    pub not_columns: Vec<String>,
     /// Cells of a `support` column that mean "not supported".
     #[serde(default)]
     pub unsupported: Vec<String>,
@@ -272,22 +283,51 @@ pub struct SectionSpec {
     /// script written without spaces anywhere.
     #[serde(default)]
     pub concepts: Vec<Vec<Vec<String>>>,
+    /// Whole headings that are this section although no alias or concept says so (a bare
+    /// "Reporting", a Korean "제보 방법"): matched exactly, after normalisation.
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// What a line of prose says that stands for the section when no heading does ("Only the
+    /// latest release receives security fixes"): concepts, as for headings.
+    #[serde(default)]
+    pub statements: Vec<Vec<Vec<String>>>,
     /// The aliases and concepts indexed for matching, built when the pack loads.
     #[serde(skip)]
     vocabulary: Vocabulary,
+    /// The statements, indexed likewise.
+    #[serde(skip)]
+    statement_vocabulary: Vocabulary,
 }
 
 impl SectionSpec {
     /// Whether a normalised heading `key` is this section: one of its aliases, or a heading
     /// that expresses one of its concepts.
     pub fn matches(&self, key: &str) -> bool {
-        self.vocabulary.has_alias(key) || self.vocabulary.expresses_concept(key)
+        self.titles.iter().any(|t| t == key)
+            || self.vocabulary.has_alias(key)
+            || self.vocabulary.expresses_concept(key)
+    }
+
+    /// Whether a normalised line of prose `key` makes one of the section's statements.
+    pub fn states(&self, key: &str) -> bool {
+        self.statement_vocabulary.expresses_concept(key)
     }
 
     /// Whether a normalised text `key` expresses one of the section's concepts.
     pub fn expresses_concept(&self, key: &str) -> bool {
         self.vocabulary.expresses_concept(key)
     }
+}
+
+/// When `incident-marker` applies.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequireIncidentMarker {
+    /// Only to a policy that uses the marker somewhere: it is a convention of its own.
+    #[default]
+    WhenUsed,
+    /// To every incident log.
+    Always,
 }
 
 /// When `missing-review-date` applies.

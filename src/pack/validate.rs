@@ -140,7 +140,7 @@ const CONFIG: Shape = Shape::Fields(&[
     ("exclude", Shape::List(&Shape::Text)),
 ]);
 
-/// One problem, where it is.
+/// One problem of a configuration or pack file, pointing into its YAML.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{message}")]
 pub struct Problem {
@@ -152,6 +152,29 @@ pub struct Problem {
     label: String,
     #[help]
     help: Option<String>,
+}
+
+impl Problem {
+    /// The problem `message` at `at` in `text` (the file `file`), with a label and help.
+    pub fn new(
+        file: &str,
+        text: &str,
+        at: &serde_saphyr::Location,
+        message: String,
+        label: &str,
+        help: String,
+    ) -> Problem {
+        let span = at.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        let len = span.byte_len().unwrap_or(0) as usize;
+        Problem {
+            message,
+            source_code: NamedSource::new(file, text.to_string()),
+            span: (start, len).into(),
+            label: label.to_string(),
+            help: Some(help),
+        }
+    }
 }
 
 /// Every problem of one file.
@@ -174,16 +197,8 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn problem(&mut self, at: &serde_saphyr::Location, message: String, label: &str, help: String) {
-        let span = at.span();
-        let start = span.byte_offset().unwrap_or(0) as usize;
-        let len = span.byte_len().unwrap_or(0) as usize;
-        self.problems.push(Problem {
-            message,
-            source_code: NamedSource::new(self.file, self.text.to_string()),
-            span: (start, len).into(),
-            label: label.to_string(),
-            help: Some(help),
-        });
+        let problem = Problem::new(self.file, self.text, at, message, label, help);
+        self.problems.push(problem);
     }
 
     fn check(&mut self, path: &str, node: &Spanned<Node>, shape: &Shape) {

@@ -1,7 +1,7 @@
 //! Every date where a date belongs — date columns of the pack's tables, dated fields — must be
 //! a real date, written `YYYY-MM-DD`, and not in the future when it records the past.
 
-use crate::dates::{DateError, DateForm, iso};
+use crate::dates::{self, DateError, DateForm, iso};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
@@ -78,6 +78,10 @@ impl Rule for InvalidDate {
         for value in &ctx.policy.dates {
             let (message, help) = match &value.parsed {
                 Ok(_) | Err(DateError::Ambiguous(_)) => continue,
+                // A cell that names an event (`at release v3`) is no date, and no bad one.
+                Err(DateError::Unparsable(_)) if dates::names_an_event(value.text) => {
+                    continue;
+                }
                 Err(DateError::Impossible(text)) => (
                     format!("`{text}` in {} is not a calendar date", value.what),
                     "correct the day or month; dates are written YYYY-MM-DD",

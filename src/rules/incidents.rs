@@ -8,6 +8,7 @@ use crate::document::{Document, Row, normalize_title};
 use crate::io::source::Span;
 use crate::lint::policy::{KindTable, TableKind};
 use crate::lint::rule::{Context, Rule, RuleMeta};
+use crate::pack::RequireIncidentMarker;
 
 declare_rule! {
     /// ## What it does
@@ -87,6 +88,9 @@ declare_rule! {
     /// ## What it does
     /// Reports an incident log without the `<!-- Add new incidents above this line -->`
     /// marker after it (the pack's `marker`), and incident rows written below the marker.
+    /// The marker is a convention a policy adopts: only a policy that uses it somewhere is
+    /// held to it, unless the pack says `require-incident-marker: always` (as
+    /// `security-md-strict` does).
     ///
     /// ## Why is this bad?
     /// The marker tells people and `policy-lint incident add` where a new incident goes. Rows
@@ -149,6 +153,20 @@ impl Rule for IncidentColumns {
 }
 
 /// Reports the cells of column `key` whose value is not one of the column's allowed values.
+/// Whether normalised `value` is the allowed value `allowed` followed by a score or a note in
+/// parentheses: `High (CVSS 8.1)`, `Critical 9.8`, `Low (cvss:3.1/…)`.
+fn is_value_with_score(value: &str, allowed: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix(allowed)
+        .and_then(|r| r.strip_prefix(' '))
+    else {
+        return false;
+    };
+    rest.split(' ')
+        .next()
+        .is_some_and(|first| first == "cvss" || first.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 fn check_values(rule: &RuleMeta, key: &str, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for log in incident_logs(ctx) {
         let (Some(spec), Some(column)) = (log.spec.columns.get(key), log.column(key)) else {
@@ -162,6 +180,7 @@ fn check_values(rule: &RuleMeta, key: &str, ctx: &Context<'_>, out: &mut Vec<Dia
             let value = normalize_title(cell.text);
             if cell.text.is_empty()
                 || allowed.contains(&value)
+                || allowed.iter().any(|a| is_value_with_score(&value, a))
                 || (value.is_empty() && allowed.iter().any(|a| a == "n a"))
             {
                 continue;
@@ -281,6 +300,15 @@ impl Rule for IncidentMarker {
                 continue;
             };
             let wanted = normalize_title(marker);
+            // The marker is a convention of the policy's own: judged only where the policy
+            // uses it somewhere, or its configuration asks for it.
+            let uses_it = doc
+                .comments
+                .iter()
+                .any(|c| normalize_title(&c.text) == wanted);
+            if !uses_it && ctx.pack.require_incident_marker != RequireIncidentMarker::Always {
+                continue;
+            }
             let found = doc
                 .comments
                 .iter()

@@ -56,7 +56,7 @@ impl Rule for MissingContact {
             return;
         }
         if let Some(words) = &spec.private_reporting
-            && doc.prose_matches(words).next().is_some()
+            && doc.prose_and_inline_code_matches(words).next().is_some()
         {
             return;
         }

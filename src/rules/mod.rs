@@ -14,6 +14,7 @@ mod placeholder_text;
 mod review;
 mod rotation;
 mod table_shape;
+mod unclosed_code_block;
 mod unused_suppression;
 mod versions;
 
@@ -47,6 +48,7 @@ pub static RULES: &[&dyn Rule] = &[
     &incidents::IncidentOrder,
     &incidents::IncidentMarker,
     &versions::NoSupportedVersion,
+    &unclosed_code_block::UnclosedCodeBlock,
 ];
 
 /// Every rule's metadata: the document rules, then the rules the engine reports itself (about

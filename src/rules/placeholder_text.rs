@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::io::source::Span;
 use crate::lint::rule::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -30,6 +31,25 @@ declare_rule! {
     pub PlaceholderText("placeholder-text", Error, None, "template text left in the policy")
 }
 
+/// Whether a bracketed match is a link's text or label rather than template text: `[name](url)`,
+/// `[name][ref]`, `[text][label]`, `[label]: url`, or a `[label]` that the document defines.
+fn is_link_text(doc: &Document<'_>, span: Span, text: &str) -> bool {
+    let Some(label) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
+        return false;
+    };
+    let source = &doc.source.text;
+    let before = source[..span.start].chars().next_back();
+    let after = source[span.end..].chars().next();
+    if before == Some(']') || matches!(after, Some('(' | '[' | ':')) {
+        return true;
+    }
+    // A shortcut reference link: its definition `[label]: …` starts a line.
+    let definition = format!("[{}]:", label.to_lowercase());
+    source
+        .lines()
+        .any(|line| line.trim_start().to_lowercase().starts_with(&definition))
+}
+
 impl Rule for PlaceholderText {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -39,7 +59,9 @@ impl Rule for PlaceholderText {
         let mut found = Vec::new();
         for pattern in &ctx.pack.placeholders {
             for (span, text) in doc.prose_matches(&pattern.regex) {
-                found.push((span, text, &pattern.name));
+                if !is_link_text(doc, span, text) {
+                    found.push((span, text, &pattern.name));
+                }
             }
         }
         found.sort_by_key(|(span, _, _)| *span);

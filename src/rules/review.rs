@@ -17,9 +17,12 @@ declare_rule! {
     /// ## What it does
     /// Reports a policy whose review is overdue: its `Next Review` date (or `Next review due`,
     /// `Review by`) is before today; or, without one, its last review (`Last reviewed`, else
-    /// `Last Updated`) plus the review cadence is before today. The cadence comes from the
-    /// document — `(quarterly review)`, "reviewed and updated quarterly" — else from the pack
-    /// (annually by default).
+    /// `Last Updated`) plus the review cadence the policy states is before today. The cadence
+    /// comes from what the document says of its own review — `(quarterly review)` beside
+    /// Next Review, "this policy is reviewed and updated quarterly" — never from other
+    /// reviews. A policy that states neither a Next Review nor a cadence promised no review
+    /// date; the `security-md-strict` pack (`apply-default-cadence: true`) judges it by the
+    /// pack's default cadence (annually).
     ///
     /// ## Why is this bad?
     /// A stale policy lists people who left, versions no longer shipped and channels no
@@ -155,6 +158,9 @@ impl Rule for ReviewDateMismatch {
 
     fn check(&self, _doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cadence = &ctx.policy.cadence;
+        if !cadence.judged {
+            return;
+        }
         let (Some(next), Some(start)) = (
             ctx.policy.field(FieldKind::NextReview),
             ctx.policy.review_start(),

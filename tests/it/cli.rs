@@ -1,22 +1,8 @@
 //! The command line: exit codes, discovery, configuration errors and the JSON contract.
 
-use std::path::Path;
-
-use crate::policy_lint;
+use crate::{policy_lint, temp_repo, write};
 
 use serde_json::Value;
-
-fn temp_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join(".git")).expect(".git");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-    std::fs::write(path, text).expect("write");
-}
 
 fn json(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("stdout is JSON")

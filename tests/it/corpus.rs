@@ -149,8 +149,10 @@ fn every_date_where_a_date_belongs_parses_or_is_reported() {
             let reported = findings.iter().any(|d| {
                 (d.rule == "invalid-date" || d.rule == "non-iso-date") && d.span == value.span
             });
+            // A cell that names an event (`at release v3`) holds no date to report.
+            let event = policy_lint::dates::names_an_event(value.text);
             assert!(
-                iso || reported,
+                iso || reported || event,
                 "{}: `{}` ({}) neither parses as YYYY-MM-DD nor is reported",
                 source.path().display(),
                 value.text,

@@ -6,19 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::policy_lint;
-
-fn temp_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join(".git")).expect(".git");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-    std::fs::write(path, text).expect("write");
-}
+use crate::{policy_lint, temp_repo, write};
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     policy_lint(dir).args(args).output().expect("runs")

@@ -9,6 +9,7 @@ mod fixes;
 mod flags;
 mod hostile;
 mod invariants;
+mod labelled;
 mod properties;
 mod readme;
 mod rules;
@@ -38,6 +39,20 @@ pub fn policy_lint(dir: &Path) -> assert_cmd::Command {
         .env("POLICY_LINT_TODAY", "2026-11-22")
         .env("NO_COLOR", "1");
     cmd
+}
+
+/// A temporary directory that is a repository root (it holds `.git`).
+pub fn temp_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    dir
+}
+
+/// Writes `text` to `name` under `dir`, making its directories.
+pub fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+    std::fs::write(path, text).expect("write");
 }
 
 /// `../shared` beside the repository: the seeds and the real-world corpus. `.ci/run` sets
@@ -112,8 +127,18 @@ fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The findings for `source` (only those of rule `only`, when given), rendered as the human
 /// format without colour, with the path shown relative to the repository.
+/// The findings of a fixture (of the rule `only`, when given), rendered. A fixture whose name
+/// ends in `-strict` is linted with the `security-md-strict` pack, others with the default.
 pub fn render_human(source: SourceFile, only: Option<&str>) -> String {
-    let pack = Pack::builtin().expect("built-in pack");
+    let strict = source
+        .path()
+        .file_stem()
+        .is_some_and(|stem| stem.to_string_lossy().ends_with("-strict"));
+    let pack = if strict {
+        Pack::load_builtin("security-md-strict").expect("strict pack")
+    } else {
+        Pack::builtin().expect("built-in pack")
+    };
     let mut diagnostics = policy_lint::lint(&source, &pack, today());
     diagnostics.retain(|d| only.is_none_or(|rule| d.rule == rule));
     let relative = source

@@ -555,3 +555,31 @@ fn commit_is_refused_outside_git_and_over_uncommitted_changes() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// One way of writing an empty cell: `incident add` without `--actions` writes it as the
+/// `table-row-shape` fix pads a row, `|  |`.
+#[test]
+fn an_empty_cell_is_written_one_way() {
+    let (after, output) = run_in(
+        POLICY,
+        &[
+            "incident",
+            "add",
+            "--date",
+            "2026-11-21",
+            "--severity",
+            "Low",
+            "--status",
+            "Open",
+            "Lost laptop",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(
+        after.contains("\n| 2026-11-21 | Lost laptop | Low |  | Open |\n"),
+        "{after}"
+    );
+    let short = POLICY.replace("| Revoked | Resolved |", "| Revoked |");
+    let (fixed, _) = run_in(&short, &["--fix"]);
+    assert!(fixed.contains("| High | Revoked |  |\n"), "{fixed}");
+}
