@@ -86,6 +86,20 @@ fn parse_chunk<'m, S: EventSink<'m>>(markdown: &'m str, chunk: Range<usize>, sin
 /// The deepest level a bold pseudo-heading takes: below every real heading.
 const BOLD_LEVEL_MAX: u8 = 7;
 
+/// Gives each bold pseudo-heading the level one below the real heading it stands under (1
+/// under none), so that the real subheadings after it (`**Reporting**`, then `### Private
+/// channel`) are part of its section. One pass, in document order.
+fn bold_levels(sections: &mut [Section]) {
+    let mut under = 0;
+    for section in sections {
+        if section.kind == HeadingKind::Bold {
+            section.level = (under + 1).min(BOLD_LEVEL_MAX);
+        } else {
+            under = section.level;
+        }
+    }
+}
+
 /// The builder, given ranges into text that starts `.0` bytes into the file.
 struct ShiftedBy<'b, 's>(usize, &'b mut Builder<'s>);
 
@@ -363,17 +377,10 @@ impl<'s> Builder<'s> {
         };
         let title_span = Span::new(line.start + title.start, line.start + title.end);
         let title = text[title].trim().to_string();
-        // One level below the real heading it stands under, so that the real subheadings
-        // after it (`**Reporting**` then `### Private channel`) are part of its section.
-        let under = self
-            .sections
-            .iter()
-            .rev()
-            .find(|s| s.kind != HeadingKind::Bold)
-            .map_or(0, |s| s.level);
         self.sections.push(Section {
             kind: HeadingKind::Bold,
-            level: (under + 1).min(BOLD_LEVEL_MAX),
+            // Set when the document is finished: see `bold_levels`.
+            level: BOLD_LEVEL_MAX,
             key: normalize_title(&title),
             title,
             heading: line,
@@ -414,6 +421,7 @@ impl<'s> Builder<'s> {
     }
 
     fn finish(mut self, front_matter: Option<Span>) -> Document<'s> {
+        bold_levels(&mut self.sections);
         let end = self.source.text.len();
         // A heading's body runs to the next heading of the same or a higher level; its parent
         // is the nearest earlier heading of a higher level. Two stack passes keep this linear.
