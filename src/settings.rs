@@ -102,10 +102,4 @@ impl Settings {
             sources,
         })
     }
-
-    /// Records where a setting came from, for `--show-settings`.
-    pub fn note(&mut self, setting: &str, value: String, source: &str) {
-        self.sources
-            .push((setting.to_string(), value, source.to_string()));
-    }
 }

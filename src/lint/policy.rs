@@ -145,8 +145,9 @@ pub struct FoundSection<'a> {
     pub spec: &'a SectionSpec,
     /// The headings that are this section, by alias or by meaning.
     pub headings: Vec<&'a Section>,
-    /// For the reporting section without such a heading: the opening of the document (before
-    /// its first subsection), when it gives a reporting instruction and a channel.
+    /// Without such a heading, what stands for the section: for the reporting section, the
+    /// opening of the document when it says how to report; for another, a table of the kind
+    /// it holds or a line of prose that makes one of its statements.
     pub opening: Option<Span>,
 }
 
