@@ -111,34 +111,29 @@ impl Repository {
     /// Commits the policy alone, whatever else is staged, with `message`.
     pub fn commit(&self, message: &str) -> Result<(), miette::Report> {
         let name = self.file.to_string_lossy().into_owned();
-        let output = git(
-            &self.dir,
+        self.succeed(
             &["commit", "--quiet", "-m", message, "--", &name],
-        )?;
-        if output.status.success() {
-            return Ok(());
-        }
-        Err(refuse(
-            format!(
-                "the policy was updated but git could not commit it: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
+            "the policy was updated but git could not commit it",
             "commit it by hand: the file holds the recorded change",
-        ))
+        )
     }
 
     /// Tags the commit just made.
     pub fn tag(&self, name: &str) -> Result<(), miette::Report> {
-        let output = git(&self.dir, &["tag", name])?;
+        self.succeed(
+            &["tag", name],
+            &format!("the change was committed but git could not tag it `{name}`"),
+            "tag it by hand with `git tag NAME`",
+        )
+    }
+
+    /// Runs git with `args`; when it fails, says `what` with git's own words and `help`.
+    fn succeed(&self, args: &[&str], what: &str, help: &str) -> Result<(), miette::Report> {
+        let output = git(&self.dir, args)?;
         if output.status.success() {
             return Ok(());
         }
-        Err(refuse(
-            format!(
-                "the change was committed but git could not tag it `{name}`: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-            "tag it by hand with `git tag NAME`",
-        ))
+        let said = String::from_utf8_lossy(&output.stderr);
+        Err(refuse(format!("{what}: {}", said.trim()), help))
     }
 }

@@ -43,11 +43,14 @@ fn is_link_text(doc: &Document<'_>, span: Span, text: &str) -> bool {
     if before == Some(']') || matches!(after, Some('(' | '[' | ':')) {
         return true;
     }
-    // A shortcut reference link: its definition `[label]: …` starts a line.
+    // A shortcut reference link: its definition `[label]: …` starts a line (labels match
+    // in any case). Only lines that start with `[` are lower-cased.
     let definition = format!("[{}]:", label.to_lowercase());
     source
         .lines()
-        .any(|line| line.trim_start().to_lowercase().starts_with(&definition))
+        .map(str::trim_start)
+        .filter(|line| line.starts_with('[') && line.len() >= definition.len())
+        .any(|line| line.to_lowercase().starts_with(&definition))
 }
 
 impl Rule for PlaceholderText {
