@@ -117,21 +117,30 @@ impl LazyRegex {
 
     pub fn is_match(&self, text: &str) -> bool {
         match self.engine(text) {
-            Engine::Dfa => {
-                let input = Input::new(text).earliest(true);
-                let found = self.forward_dfa().try_search_fwd(&input);
-                found
-                    .expect("a built-in DFA has no quit bytes and is searched unanchored")
-                    .is_some()
-            }
+            Engine::Dfa => self.forward_dfa_matches(text),
             Engine::Compiled(regex) => regex.is_match(text),
         }
+    }
+
+    /// Whether the forward DFA finds a match in `text`.
+    fn forward_dfa_matches(&self, text: &str) -> bool {
+        let input = Input::new(text).earliest(true);
+        let found = self.forward_dfa().try_search_fwd(&input);
+        found
+            .expect("a built-in DFA has no quit bytes and is searched unanchored")
+            .is_some()
     }
 
     /// The byte ranges of the successive non-overlapping matches in `text`.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
         let (dfa, compiled) = match self.engine(text) {
-            Engine::Dfa => (Some(self.dfa().find_iter(text)), None),
+            // The reverse DFA, which finds where matches start, is read only for a text
+            // that has a match.
+            Engine::Dfa => (
+                self.forward_dfa_matches(text)
+                    .then(|| self.dfa().find_iter(text)),
+                None,
+            ),
             Engine::Compiled(regex) => (None, Some(regex.find_iter(text))),
         };
         let dfa = dfa.into_iter().flatten().map(|m| m.range());
