@@ -10,6 +10,7 @@ mod flags;
 mod hostile;
 mod invariants;
 mod labelled;
+mod packaging;
 mod properties;
 mod readme;
 mod rules;

@@ -121,12 +121,19 @@ fn the_readme_s_commands_are_the_ones_ci_runs() {
         .filter(|(info, _)| info == "sh")
         .flat_map(|(_, body)| body)
         .collect();
-    // Install with the locked versions.
-    let install = shell
-        .iter()
-        .find(|l| l.starts_with("cargo install"))
-        .expect("an install command");
-    assert!(install.contains("--locked"), "{install}");
+    // Every way of building that the install section gives uses the locked versions.
+    let section = &readme[readme.find("## Install\n").expect("an install section")..];
+    let section = &section[..section[3..].find("\n## ").expect("a next section") + 3];
+    let builds: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|code| code.starts_with("cargo install"))
+        .collect();
+    assert!(builds.len() >= 2, "{builds:?}");
+    for build in builds {
+        assert!(build.contains("--locked"), "{build}");
+    }
     // The try-it command runs a shipped example that a sample shows.
     let try_it = shell
         .iter()
