@@ -133,8 +133,8 @@ impl<'s> Document<'s> {
     /// The matches of `pattern` in each text line, found with one search of the whole text:
     /// the same matches as a search of each line, at a fraction of the cost. A match within
     /// one line is one a search of that line finds too (for an unanchored pattern, whose
-    /// `\b` sees a line end as the text's end). A match that runs over a line end is none: the
-    /// lines it covers are searched one by one instead.
+    /// `\b` sees a line end as the text's end). A match that runs over a line end is one no line
+    /// search finds: the lines it covers are searched one by one instead.
     fn whole_text_matches<'a>(&'a self, pattern: &'a LazyRegex) -> impl Iterator<Item = Span> + 'a {
         let source = self.source;
         let mut matches = pattern.find_iter(&source.text);
