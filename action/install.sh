@@ -147,6 +147,7 @@ case "${1:-all}" in
     build) build ;;
     all)
         found=$temp/policy-lint-found
+        : > "$found"
         GITHUB_OUTPUT=$found download
         grep -qx found=true "$found" || build
         rm -f "$found"

@@ -64,8 +64,8 @@ def main():
     if stale:
         sys.exit(f"not stamped for {version}: {', '.join(stale)}; run packaging/stamp-mirror.py")
     if args.out != MIRROR and not args.check:
-        for name in ("README.md",):
-            (args.out / name).write_text((MIRROR / name).read_text(encoding="utf-8"), encoding="utf-8")
+        readme = (MIRROR / "README.md").read_text(encoding="utf-8")
+        (args.out / "README.md").write_text(readme, encoding="utf-8")
 
 
 if __name__ == "__main__":
