@@ -3,7 +3,8 @@
 # Markdown table (median wall time of RUNS runs, default 5, or of as many as fill a second for
 # a quick command; and peak RSS; ONLY="one 5 KB policy" measures the rows of one input):
 #
-#   one 5 KB policy | 10,000 policies, each NNNNN/SECURITY.md | one 20 MB policy
+#   one 5 KB policy | 10,000 policies, each NNNNN/SECURITY.md | the same 10,000 repositories
+#   with a public/.well-known/security.txt each | one 20 MB policy
 #   × policy-lint (check, each format on the 20 MB file, --fix), rumdl, markdownlint-cli2,
 #     a bare pulldown-cmark parse, a hello-world process
 #
@@ -59,6 +60,45 @@ if [ ! -f "$cache/corpus/done" ]; then
     touch "$cache/corpus/done"
 fi
 corpus=$cache/corpus
+# The same 10,000 repositories, each with a security.txt beside its policy (hard links to the
+# policies, generated security.txt files): what linting both kinds costs over the policy alone.
+if [ ! -f "$corpus/both/done" ]; then
+    echo "== generating the security.txt files" >&2
+    rm -rf "$corpus/both"
+    python3 - "$corpus" <<'PY'
+import os, random, re, sys
+corpus = sys.argv[1]
+rng = random.Random(1)
+email = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+advisories = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/security/advisories[\w/]*")
+for n in sorted(os.listdir(f"{corpus}/many")):
+    repo = f"{corpus}/both/{n}"
+    os.makedirs(f"{repo}/public/.well-known")
+    policy = f"{corpus}/many/{n}/SECURITY.md"
+    os.link(policy, f"{repo}/SECURITY.md")
+    # The contact the policy gives, as a repository keeping both files would write it.
+    with open(policy, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    found, form = email.search(text), advisories.search(text)
+    contacts = [f"mailto:{found.group(0)}"] if found else []
+    contacts += [form.group(0)] if form else []
+    contacts = contacts or [f"https://project-{n}.org/security"]
+    eol = "\r\n" if rng.random() < 0.1 else "\n"
+    lines = [f"# Security contact for project {n}"] if rng.random() < 0.5 else []
+    lines += [f"Contact: {contact}" for contact in contacts]
+    # Most are renewed on time; one in ten has lapsed.
+    year = 2025 if rng.random() < 0.1 else 2027
+    lines.append(f"Expires: {year}-{rng.randint(1, 10):02}-28T00:00:00Z")
+    if rng.random() < 0.6:
+        lines.append(f"Encryption: https://project-{n}.org/pgp-key.txt")
+    lines += ["Preferred-Languages: en", f"Policy: https://github.com/org/project-{n}/blob/main/SECURITY.md"]
+    with open(f"{repo}/public/.well-known/security.txt", "w", newline="") as f:
+        f.write(eol.join(lines) + eol)
+PY
+    touch "$corpus/both/done"
+fi
+# The same repositories linted for their SECURITY.md alone: no file is a security.txt.
+printf 'security-txt:\n  file-names: []\n' > "$cache/policies-only.yml"
 today=2026-11-22
 work=$cache/work
 
@@ -75,6 +115,8 @@ plan() {
  {"input": "one 5 KB policy", "tool": "markdownlint-cli2", "cmd": ["$mdl", "$corpus/one/SECURITY.md"]},
  {"input": "one 5 KB policy", "tool": "bare parse", "cmd": ["$bare", "$corpus/one/SECURITY.md"]},
  {"input": "10,000 policies", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/many"]},
+ {"input": "10,000 policies + security.txt", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/both"]},
+ {"input": "10,000 policies + security.txt", "tool": "policy-lint, SECURITY.md alone", "cmd": ["$policy_lint", "--config", "$cache/policies-only.yml", "--today", "$today", "--format", "concise", "$corpus/both"]},
  {"input": "10,000 policies", "tool": "policy-lint --fix", "setup": $(copy many), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work"]},
  {"input": "10,000 policies", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "--no-cache", "$corpus/many"]},
  {"input": "10,000 policies", "tool": "markdownlint-cli2 (1 run)", "runs": 1, "cmd": ["$mdl", "$corpus/many/**/*.md"]},

@@ -120,6 +120,9 @@ pub enum Command {
     /// Record a completed policy review: the last-reviewed (or Last Updated) date becomes
     /// --date and Next Review moves on by the review cadence, e.g. `policy-lint review`
     Review(ReviewArgs),
+    /// Renew a security.txt: set its Expires a year ahead (minus a day), or to --until, keeping
+    /// every other byte; a signed file is refused, e.g. `policy-lint renew --for 180d`
+    Renew(RenewArgs),
     /// Record incidents in the policy's incident log
     Incident {
         #[command(subcommand)]
@@ -146,9 +149,14 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Overwrite SECURITY.md and .policy-lint.yml when they exist
+    /// Overwrite the files when they exist
     #[arg(long)]
     pub force: bool,
+
+    /// Write a starter `.well-known/security.txt` instead (RFC 9116), its Expires a year
+    /// ahead minus a day
+    #[arg(long)]
+    pub security_txt: bool,
 
     /// The directory to write them in [default: the repository root]
     #[arg(long, value_name = "DIR")]
@@ -241,6 +249,31 @@ pub struct RotateArgs {
     /// `rotation: tag:`; `-2`, `-3`… for a second rotation on one day)
     #[arg(long, requires = "commit")]
     pub tag: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenewArgs {
+    /// The new expiry day, e.g. `--until 2027-06-30`; the time of day and the time zone the
+    /// file writes are kept
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, conflicts_with = "for_")]
+    pub until: Option<NaiveDate>,
+
+    /// How long from today, e.g. `--for 180d`, `--for 6 months` [default: a year minus a day]
+    #[arg(long = "for", id = "for_", value_name = "DURATION", value_parser = parse_within)]
+    pub for_: Option<Within>,
+
+    /// The security.txt to renew [default: the one discovered, e.g. in
+    /// `public/.well-known/`], e.g. `--file static/.well-known/security.txt`
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Commit the file alone with a message saying what was renewed; refused outside a git
+    /// repository or when the file has other uncommitted changes
+    #[arg(long)]
+    pub commit: bool,
+
+    #[command(flatten)]
+    pub format: TextFormatArg,
 }
 
 #[derive(Debug, Args)]

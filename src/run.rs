@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command, IncidentCommand};
+use crate::cli::{Cli, Command, FileArg, IncidentCommand};
 use crate::cmd::{self, EXIT_ERROR, Recorded, Tag, print_error};
 use crate::dates::iso;
-use crate::fix::update;
+use crate::fix::{self, update};
+use crate::kind::DocumentKind;
 
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> ExitCode {
@@ -69,47 +70,104 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }) => cmd::explain_rule(name, format.format),
         Some(Command::Rotate(ref args)) => {
             let names = &args.secrets;
-            cmd::record(&cli, &args.file, args.format.format, |source, settings| {
-                let date = args.date.unwrap_or(settings.today);
-                let update = update::rotate(source, &settings.pack, settings.today, names, date)?;
-                Ok(Recorded {
-                    update,
-                    message: format!("Record rotation of {} on {}", names.join(", "), iso(date)),
-                    tag: Some(Tag {
-                        name: settings.pack.rotation.tag.replace("{date}", &iso(date)),
-                        create: args.tag,
-                        // A back-dated correction is not a new rotation to tag.
-                        suggest: date == settings.today,
-                    }),
-                })
-            })
+            cmd::record(
+                &cli,
+                &args.file,
+                DocumentKind::Policy,
+                args.format.format,
+                |source, settings| {
+                    let date = args.date.unwrap_or(settings.today);
+                    let update =
+                        update::rotate(source, &settings.pack, settings.today, names, date)?;
+                    Ok(Recorded {
+                        update,
+                        message: format!(
+                            "Record rotation of {} on {}",
+                            names.join(", "),
+                            iso(date)
+                        ),
+                        tag: Some(Tag {
+                            name: settings.pack.rotation.tag.replace("{date}", &iso(date)),
+                            create: args.tag,
+                            // A back-dated correction is not a new rotation to tag.
+                            suggest: date == settings.today,
+                        }),
+                    })
+                },
+            )
         }
-        Some(Command::Review(ref args)) => {
-            cmd::record(&cli, &args.file, args.format.format, |source, settings| {
+        Some(Command::Review(ref args)) => cmd::record(
+            &cli,
+            &args.file,
+            DocumentKind::Policy,
+            args.format.format,
+            |source, settings| {
                 let date = args.date.unwrap_or(settings.today);
                 Ok(Recorded {
                     update: update::review(source, &settings.pack, settings.today, date)?,
                     message: format!("Record policy review on {}", iso(date)),
                     tag: None,
                 })
-            })
+            },
+        ),
+        Some(Command::Renew(ref args)) => {
+            let target = FileArg {
+                file: args.file.clone(),
+                commit: args.commit,
+            };
+            let kind = DocumentKind::SecurityTxt;
+            cmd::record(
+                &cli,
+                &target,
+                kind,
+                args.format.format,
+                |source, settings| {
+                    let today = settings.today;
+                    let until = match (&args.until, &args.for_) {
+                        (Some(until), _) => *until,
+                        (None, Some(within)) => within.frequency.due(today).ok_or_else(|| {
+                            miette::miette!(
+                                "--for {} reaches past the end of the calendar",
+                                within.text
+                            )
+                        })?,
+                        (None, None) => fix::renew::default_until(today),
+                    };
+                    Ok(Recorded {
+                        update: fix::renew::renew(source, today, until)?,
+                        message: format!("Renew security.txt until {}", iso(until)),
+                        tag: None,
+                    })
+                },
+            )
         }
         Some(Command::Incident {
             command: IncidentCommand::Add(ref args),
-        }) => cmd::record(&cli, &args.file, args.format.format, |source, settings| {
-            let incident = update::NewIncident {
-                date: args.date,
-                severity: args.severity.clone(),
-                status: args.status.clone(),
-                actions: args.actions.clone(),
-                text: args.text.clone(),
-            };
-            Ok(Recorded {
-                update: update::add_incident(source, &settings.pack, settings.today, &incident)?,
-                message: format!("Record incident of {}: {}", iso(args.date), args.text),
-                tag: None,
-            })
-        }),
+        }) => cmd::record(
+            &cli,
+            &args.file,
+            DocumentKind::Policy,
+            args.format.format,
+            |source, settings| {
+                let incident = update::NewIncident {
+                    date: args.date,
+                    severity: args.severity.clone(),
+                    status: args.status.clone(),
+                    actions: args.actions.clone(),
+                    text: args.text.clone(),
+                };
+                Ok(Recorded {
+                    update: update::add_incident(
+                        source,
+                        &settings.pack,
+                        settings.today,
+                        &incident,
+                    )?,
+                    message: format!("Record incident of {}: {}", iso(args.date), args.text),
+                    tag: None,
+                })
+            },
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code),

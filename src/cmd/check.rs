@@ -13,7 +13,9 @@ use crate::document::Document;
 use crate::fix;
 use crate::io::source::{SourceFile, Span};
 use crate::io::{discover, write};
+use crate::kind::DocumentKind;
 use crate::render::{self, FileReport, RenderOptions, Report, summary_line};
+use crate::rules::security_txt::agreement::PolicyFacts;
 use crate::rules::{self, MissingPolicy};
 use crate::settings::Settings;
 
@@ -78,11 +80,7 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, miette::Report> {
         let color = crate::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
         return fix_stdin(source, &settings, args, color);
     }
-    let lint_all = || {
-        each_input(&found.inputs, |input| {
-            lint_file(input, &settings, fix_mode(args))
-        })
-    };
+    let lint_all = || lint_inputs(&found.inputs, &settings, fix_mode(args));
     // A written file is synced to disk before it replaces the old one, and a sync mostly
     // waits: with more threads than cores, the waits of many files overlap.
     let writers = (args.fix && found.inputs.len() > 1)
@@ -170,8 +168,14 @@ fn fix_stdin(
     args: &CheckArgs,
     color: bool,
 ) -> Result<u8, miette::Report> {
-    let lint = |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
-    let fixed = fix::fix_until_stable(source, args.unsafe_fixes, lint).map_err(|err| {
+    let fixed = fix::fix_file(
+        source,
+        args.unsafe_fixes,
+        &settings.pack,
+        settings.today,
+        None,
+    )
+    .map_err(|err| {
         miette::miette!(
             help = "please report this as a bug; run without --fix meanwhile",
             "{}: {err}; the text is printed unchanged",
@@ -260,6 +264,16 @@ fn show_settings(
         pack_source.into(),
     ));
     rows.push((
+        "security-txt file-names".into(),
+        settings.pack.security_txt.file_names.join(", "),
+        pack_source.into(),
+    ));
+    rows.push((
+        "security-txt warning-window".into(),
+        format!("{} days", settings.pack.security_txt.warning_window_days),
+        pack_source.into(),
+    ));
+    rows.push((
         "review-cadence".into(),
         settings.pack.review.default_cadence_text.clone(),
         pack_source.into(),
@@ -342,9 +356,7 @@ fn print_diffs(
         each_input(files, |input| {
             let source = input.read()?;
             let path = input.path();
-            let lint =
-                |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
-            let fixed = fix::fix_until_stable(&source, allow_unsafe, lint)
+            let fixed = fix::fix_file(&source, allow_unsafe, &settings.pack, settings.today, None)
                 .map_err(|err| miette::miette!("{}: {err}", path.display()))?;
             Ok((path.to_path_buf(), source.text, fixed.source.text))
         });
@@ -396,30 +408,202 @@ fn fix_mode(args: &CheckArgs) -> FixMode {
     }
 }
 
-/// Reads and lints one document; with fixes on, fixes it first and reports what is left.
-fn lint_file(
+/// Lints (and with fixes on, fixes) every input, in parallel, reports in input order. The
+/// policies go first: the facts of each are gathered as it is linted, when the run also has a
+/// security.txt to hold against its repository's policy.
+fn lint_inputs(
+    inputs: &[Input],
+    settings: &Settings,
+    mode: FixMode,
+) -> Vec<Result<FileReport, miette::Report>> {
+    let kinds: Vec<DocumentKind> = inputs
+        .iter()
+        .map(|input| DocumentKind::of(input.path(), &settings.pack))
+        .collect();
+    let of_kind = |kind: DocumentKind| -> Vec<(usize, &Input)> {
+        inputs
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| kinds[*index] == kind)
+            .collect()
+    };
+    let policies = of_kind(DocumentKind::Policy);
+    let txts = of_kind(DocumentKind::SecurityTxt);
+    // The policies' facts are gathered only for an agreement rule to read.
+    let agreement = rules::security_txt::agreement::RULES
+        .iter()
+        .any(|rule| settings.pack.enabled(rule.name));
+    let gather = !txts.is_empty() && agreement;
+    let mut results: Vec<(usize, Result<FileReport, miette::Report>)> = Vec::new();
+    let mut index = PolicyIndex::default();
+    for ((at, input), result) in policies.iter().zip(each_input(&policies, |(_, input)| {
+        lint_policy(input, settings, mode, gather)
+    })) {
+        results.push((
+            *at,
+            result.map(|(report, facts)| {
+                if let Some(facts) = facts {
+                    index.insert(input.path(), facts);
+                }
+                report
+            }),
+        ));
+    }
+    let linted = each_input(&txts, |(_, input)| {
+        let facts = agreement
+            .then(|| index.policy_of(input.path(), settings))
+            .flatten();
+        lint_security_txt_file(input, settings, mode, facts.as_deref())
+    });
+    results.extend(txts.iter().map(|(at, _)| *at).zip(linted));
+    results.sort_by_key(|(at, _)| *at);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The policies of a run by the directory they serve (the folder holding the policy, or
+/// holding the `.github/` or `docs/` it is in), for the security.txt files below it.
+#[derive(Default)]
+struct PolicyIndex {
+    by_home: rustc_hash::FxHashMap<PathBuf, std::sync::Arc<PolicyFacts>>,
+    /// Policies read from disk for a security.txt whose policy is not among the inputs, by
+    /// repository root.
+    read: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<std::sync::Arc<PolicyFacts>>>>,
+}
+
+impl PolicyIndex {
+    fn insert(&mut self, policy: &Path, facts: PolicyFacts) {
+        let home = home_of(policy).to_path_buf();
+        self.by_home
+            .entry(home)
+            .or_insert_with(|| std::sync::Arc::new(facts));
+    }
+
+    /// The policy a security.txt at `path` answers to: the nearest one among the inputs in a
+    /// folder above it, else the one discovery finds in its repository.
+    fn policy_of(&self, path: &Path, settings: &Settings) -> Option<std::sync::Arc<PolicyFacts>> {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        if let Some(found) = dir.ancestors().find_map(|d| self.by_home.get(d)) {
+            return Some(found.clone());
+        }
+        let start = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let absolute = std::fs::canonicalize(start).ok()?;
+        let root = discover::repository_root(&absolute);
+        let mut read = self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        read.entry(root.clone())
+            .or_insert_with(|| {
+                let policy = discover::discover(&root, &settings.pack.file_names)
+                    .into_iter()
+                    .next()?;
+                let source = write::read_source(&policy).ok()?;
+                let doc = Document::parse(&source);
+                let policy_model = crate::lint::policy::Policy::new(&doc, &settings.pack);
+                let mut facts = PolicyFacts::gather(&doc, &policy_model, &settings.pack);
+                if let Ok(cwd) = std::env::current_dir() {
+                    facts.path = discover::display_path(&policy, &cwd).display().to_string();
+                }
+                Some(std::sync::Arc::new(facts))
+            })
+            .clone()
+    }
+}
+
+/// The folder a policy serves: its own, or the one above `.github/` or `docs/`.
+fn home_of(policy: &Path) -> &Path {
+    let dir = policy.parent().unwrap_or(Path::new(""));
+    let served_from_parent = dir.file_name().is_some_and(|name| {
+        discover::POLICY_DIRS
+            .iter()
+            .any(|d| !d.is_empty() && name == *d)
+    });
+    if served_from_parent {
+        dir.parent().unwrap_or(Path::new(""))
+    } else {
+        dir
+    }
+}
+
+/// Reads and lints one Markdown policy; with fixes on, fixes it first and reports what is
+/// left. With `gather`, also the facts a security.txt is held against.
+fn lint_policy(
     input: &Input,
     settings: &Settings,
     mode: FixMode,
+    gather: bool,
+) -> Result<(FileReport, Option<PolicyFacts>), miette::Report> {
+    let source = input.read()?;
+    let path = input.path();
+    let (pack, today) = (&settings.pack, settings.today);
+    if mode == FixMode::Off {
+        let (diagnostics, facts) = {
+            let doc = Document::parse(&source);
+            crate::lint_document_gathering(&doc, pack, today, gather)
+        };
+        let report = FileReport {
+            source,
+            diagnostics,
+            fixed: 0,
+        };
+        return Ok((report, facts));
+    }
+    let mut facts = None;
+    let lint = |doc: &Document<'_>| {
+        let (diagnostics, gathered) = crate::lint_document_gathering(doc, pack, today, gather);
+        facts = gathered;
+        diagnostics
+    };
+    let fixed = fix::fix_until_stable(&source, mode == FixMode::Unsafe, lint)
+        .map_err(|err| fix_failed(path, &err))?;
+    Ok((written(path, &source, fixed)?, facts))
+}
+
+/// Reads and lints one security.txt, held against its repository's policy when `policy`
+/// gives its facts; with fixes on, fixes it first.
+fn lint_security_txt_file(
+    input: &Input,
+    settings: &Settings,
+    mode: FixMode,
+    policy: Option<&PolicyFacts>,
 ) -> Result<FileReport, miette::Report> {
     let source = input.read()?;
     let path = input.path();
-    let lint = |doc: &Document<'_>| crate::lint_document(doc, &settings.pack, settings.today);
+    let (pack, today) = (&settings.pack, settings.today);
     if mode == FixMode::Off {
-        let diagnostics = crate::lint(&source, &settings.pack, settings.today);
+        let diagnostics = {
+            let txt = crate::security_txt::SecurityTxt::parse(&source);
+            crate::lint_security_txt(&txt, pack, today, policy)
+        };
         return Ok(FileReport {
             source,
             diagnostics,
             fixed: 0,
         });
     }
-    let fixed = fix::fix_until_stable(&source, mode == FixMode::Unsafe, lint).map_err(|err| {
-        miette::miette!(
-            help = "please report this as a bug; run without --fix meanwhile",
-            "{}: {err}; nothing was written",
-            path.display()
-        )
-    })?;
+    let fixed = fix::fix_file(&source, mode == FixMode::Unsafe, pack, today, policy)
+        .map_err(|err| fix_failed(path, &err))?;
+    written(path, &source, fixed)
+}
+
+fn fix_failed(path: &Path, err: &fix::FixError) -> miette::Report {
+    miette::miette!(
+        help = "please report this as a bug; run without --fix meanwhile",
+        "{}: {err}; nothing was written",
+        path.display()
+    )
+}
+
+/// Writes a fixed file when its text changed, and reports what is left.
+fn written(
+    path: &Path,
+    source: &SourceFile,
+    fixed: fix::Fixed,
+) -> Result<FileReport, miette::Report> {
     if fixed.source.text != source.text {
         // The text is the file's bytes, decoded without change.
         write::replace(path, source.text.as_bytes(), &fixed.source.text)?;

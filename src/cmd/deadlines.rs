@@ -1,12 +1,12 @@
-//! `deadlines`: every dated obligation of the policies, soonest first; exit 1 when one is
-//! overdue.
+//! `deadlines`: every dated obligation of the policies and each security.txt's `Expires`,
+//! soonest first; exit 1 when one is overdue.
 
 use std::path::Path;
 
 use super::{EXIT_FINDINGS, Finding, Searched, each_input, emit, inputs};
 use crate::cli::{Cli, DeadlinesArgs, FailOn, Format};
-use crate::document::Document;
 use crate::io::discover;
+use crate::kind::Parsed;
 use crate::lint::policy::Policy;
 use crate::lint::schedule::{self, Deadline, DeadlineReport};
 use crate::render;
@@ -25,7 +25,12 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
         force_exclude: false,
     };
     let found = inputs(&args.paths, &settings, &cwd, &finding)?;
-    if let Some(searched) = found.without_policy.first() {
+    // Nothing to list: no policy, and no security.txt either.
+    if let Some(searched) = found
+        .without_policy
+        .first()
+        .filter(|_| found.inputs.is_empty())
+    {
         let (Searched::Discovery(dir) | Searched::Walk(dir)) = searched;
         return Err(miette::miette!(
             help = "pass the policy's PATH, e.g. `policy-lint deadlines SECURITY.md`",
@@ -39,6 +44,7 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
         ));
     }
     let window = i64::from(settings.pack.rotation.warning_window_days);
+    let txt_window = i64::from(settings.pack.security_txt.warning_window_days);
     let until = match &args.within {
         Some(within) => Some(within.frequency.due(settings.today).ok_or_else(|| {
             miette::miette!(
@@ -50,9 +56,18 @@ pub fn deadlines(cli: &Cli, args: &DeadlinesArgs) -> Result<u8, miette::Report> 
     };
     let per_file: Vec<Result<Vec<Deadline>, miette::Report>> = each_input(&found.inputs, |input| {
         let source = input.read()?;
-        let doc = Document::parse(&source);
-        let policy = Policy::new(&doc, &settings.pack);
         let repo_path = discover::repository_path(input.path(), &root);
+        let doc = match Parsed::parse(&source, &settings.pack) {
+            Parsed::Policy(doc) => doc,
+            Parsed::SecurityTxt(txt) => {
+                let expiry = Deadline::expiry(&txt, &repo_path, settings.today, txt_window);
+                let within = expiry
+                    .due
+                    .is_none_or(|due| until.is_none_or(|until| due <= until));
+                return Ok(if within { vec![expiry] } else { Vec::new() });
+            }
+        };
+        let policy = Policy::new(&doc, &settings.pack);
         // A rotation with no usable date is listed whatever --within says: nobody can tell
         // when it falls due.
         let undated = schedule::undated(&policy);

@@ -53,7 +53,7 @@ pub fn print_bytes(bytes: &[u8]) -> Result<u8, miette::Report> {
 
 /// `work` applied to every input, in order: in parallel when there are several, on this
 /// thread when there is one (starting the thread pool costs more than a small file).
-pub fn each_input<T: Send>(inputs: &[Input], work: impl Fn(&Input) -> T + Sync + Send) -> Vec<T> {
+pub fn each_input<I: Sync, T: Send>(inputs: &[I], work: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
     use rayon::prelude::*;
     if inputs.len() == 1 {
         inputs.iter().map(work).collect()
@@ -112,7 +112,7 @@ pub struct Finding<'a> {
 }
 
 /// Each file PATH as given, each directory PATH walked, `-` read from standard input once, or
-/// with no PATH the discovered policies. A PATH that does not exist is an error (with a
+/// with no PATH the discovered policies and security.txt files. A PATH that does not exist is an error (with a
 /// suggestion when it looks like a misspelt command).
 pub fn inputs(
     paths: &[PathBuf],
@@ -132,11 +132,20 @@ pub fn inputs(
             .filter(|path| !exclude.excludes(path, false))
             .map(|path| Input::File(discover::display_path(&path, cwd)))
             .collect();
-        if found.inputs.is_empty() {
+        if found.inputs.is_empty() && !settings.pack.file_names.is_empty() {
             found
                 .without_policy
                 .push(Searched::Discovery(discover::display_path(&root, cwd)));
         }
+        let txt =
+            discover::discover_security_txt(&root, &settings.pack.security_txt.file_names, exclude)
+                .map_err(|err| {
+                    miette::miette!("cannot walk the repository {}: {err}", root.display())
+                })?;
+        found.inputs.extend(
+            txt.into_iter()
+                .map(|path| Input::File(discover::display_path(&path, cwd))),
+        );
         return Ok(found);
     }
     let mut stdin_read = false;
@@ -148,11 +157,17 @@ pub fn inputs(
                     .push(Input::Stdin(read_stdin(finding.stdin_name)?));
             }
         } else if path.is_dir() {
-            let files = discover::walk(path, &settings.pack.file_names, finding.no_ignore, exclude)
-                .map_err(|err| {
+            let wanted = discover::Wanted {
+                policies: &settings.pack.file_names,
+                security_txt: &settings.pack.security_txt.file_names,
+            };
+            let files =
+                discover::walk(path, &wanted, finding.no_ignore, exclude).map_err(|err| {
                     miette::miette!("cannot walk the directory {}: {err}", path.display())
                 })?;
-            if files.is_empty() {
+            // A walk that found a security.txt was meant for it: only one that found nothing
+            // is a folder without a policy.
+            if files.is_empty() && !settings.pack.file_names.is_empty() {
                 found.without_policy.push(Searched::Walk(path.clone()));
             }
             found.inputs.extend(files.into_iter().map(Input::File));

@@ -1,41 +1,83 @@
-//! The recording commands — `rotate`, `review`, `incident add` — around their read-modify-write.
+//! The recording commands — `rotate`, `review`, `incident add` on the policy, `renew` on a
+//! security.txt — around their read-modify-write.
 
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, FailOn, FileArg, Format, TextFormat};
 use crate::dates::iso;
-use crate::document::Document;
 use crate::fix::update::Update;
 use crate::io::source::SourceFile;
 use crate::io::write;
 use crate::io::{discover, git};
+use crate::kind::{DocumentKind, Parsed};
 use crate::lint::policy::Policy;
 use crate::lint::schedule;
 use crate::lint::schedule::Deadline;
 use crate::settings::Settings;
 
-/// The one policy file a recording command works on: `--file`, else the one discovered.
-fn policy_file(file: Option<&Path>, settings: &Settings) -> Result<PathBuf, miette::Report> {
+/// The one file a recording command works on: `--file`, else the one discovered of `kind`.
+fn target_file(
+    file: Option<&Path>,
+    settings: &Settings,
+    kind: DocumentKind,
+) -> Result<PathBuf, miette::Report> {
     if let Some(file) = file {
         return Ok(file.to_path_buf());
     }
     let cwd = std::env::current_dir()
         .map_err(|err| miette::miette!("cannot read the current directory: {err}"))?;
-    let found = discover::discover(&discover::repository_root(&cwd), &settings.pack.file_names);
+    let root = discover::repository_root(&cwd);
+    let found = match kind {
+        DocumentKind::Policy => discover::discover(&root, &settings.pack.file_names),
+        DocumentKind::SecurityTxt => discover::discover_security_txt(
+            &root,
+            &settings.pack.security_txt.file_names,
+            &discover::Exclude::new(&root, &cwd, &settings.pack.exclude)?,
+        )
+        .map_err(|err| miette::miette!("cannot walk the repository: {err}"))?,
+    };
     match found.as_slice() {
         [one] => Ok(discover::display_path(one, &cwd)),
+        [] if kind == DocumentKind::SecurityTxt => Err(miette::miette!(
+            help = "pass it with --file, e.g. `--file public/.well-known/security.txt`;                     `policy-lint init --security-txt` writes one",
+            "no security.txt found: none in a .well-known/ directory or the repository root"
+        )),
         [] => Err(miette::miette!(
             help = "pass the policy with --file, e.g. `--file SECURITY.md`",
             "no policy file found in the repository root, .github/ or docs/"
         )),
         many => Err(miette::miette!(
             help = "choose one with --file",
-            "several policy files found: {}",
+            "several {} files found: {}",
+            match kind {
+                DocumentKind::Policy => "policy",
+                DocumentKind::SecurityTxt => "security.txt",
+            },
             many.iter()
                 .map(|p| discover::display_path(p, &cwd).display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+    }
+}
+
+/// The obligations the command moved, judged anew in the text written.
+fn next_due(after: &SourceFile, settings: &Settings, update: &Update) -> Vec<Deadline> {
+    let today = settings.today;
+    match Parsed::parse(after, &settings.pack) {
+        Parsed::Policy(doc) => {
+            let policy = Policy::new(&doc, &settings.pack);
+            let window = i64::from(settings.pack.rotation.warning_window_days);
+            schedule::obligations(&policy)
+                .iter()
+                .filter(|o| update.follow.contains(&o.key()))
+                .map(|o| Deadline::new(o, after, "", today, window))
+                .collect()
+        }
+        Parsed::SecurityTxt(txt) => {
+            let window = i64::from(settings.pack.security_txt.warning_window_days);
+            vec![Deadline::expiry(&txt, "", today, window)]
+        }
     }
 }
 
@@ -62,11 +104,12 @@ pub struct Tag {
 pub fn record(
     cli: &Cli,
     target: &FileArg,
+    kind: DocumentKind,
     format: TextFormat,
     compute: impl FnOnce(&SourceFile, &Settings) -> Result<Recorded, miette::Report>,
 ) -> Result<u8, miette::Report> {
     let settings = Settings::resolve(&cli.global, format.into(), FailOn::Error, None)?;
-    let path = policy_file(target.file.as_deref(), &settings)?;
+    let path = target_file(target.file.as_deref(), &settings, kind)?;
     let source = write::read_source(&path)?;
     let recorded = compute(&source, &settings)?;
     let update = &recorded.update;
@@ -97,14 +140,7 @@ pub fn record(
         return Ok(0);
     }
     let after = SourceFile::new(&path, text.clone());
-    let doc = Document::parse(&after);
-    let policy = Policy::new(&doc, &settings.pack);
-    let window = i64::from(settings.pack.rotation.warning_window_days);
-    let next_due: Vec<Deadline> = schedule::obligations(&policy)
-        .iter()
-        .filter(|o| update.follow.contains(&o.key()))
-        .map(|o| Deadline::new(o, &after, "", settings.today, window))
-        .collect();
+    let next_due = next_due(&after, &settings, update);
     let shown = path.display().to_string();
     if settings.format == Format::Json {
         let json = serde_json::json!({

@@ -3,11 +3,18 @@
 //! made of live beside the diagnostic that carries it.
 
 pub mod align;
+pub mod renew;
 pub mod update;
+
+use chrono::NaiveDate;
 
 use crate::diagnostic::{self, Applicability, Edit};
 use crate::document::Document;
 use crate::io::source::{SourceFile, Span};
+use crate::kind::DocumentKind;
+use crate::pack::Pack;
+use crate::rules::security_txt::agreement::PolicyFacts;
+use crate::security_txt::SecurityTxt;
 
 /// Applies `edits` (sorted by position, non-overlapping) to `text`, then aligns again every
 /// table that was column-aligned before and had a cell edited; an unaligned table keeps the
@@ -101,6 +108,26 @@ fn structure(doc: &Document<'_>) -> Structure {
     )
 }
 
+/// Fixes a file of either kind with the rules `pack` enables, to a fixpoint: see
+/// [`fix_until_stable`]. A security.txt is held against `policy`, its repository's
+/// SECURITY.md, when its facts are given.
+pub fn fix_file(
+    given: &SourceFile,
+    allow_unsafe: bool,
+    pack: &Pack,
+    today: NaiveDate,
+    policy: Option<&PolicyFacts>,
+) -> Result<Fixed, FixError> {
+    match DocumentKind::of(given.path(), pack) {
+        DocumentKind::Policy => fix_until_stable(given, allow_unsafe, |doc| {
+            crate::lint_document(doc, pack, today)
+        }),
+        DocumentKind::SecurityTxt => fix_loop::<TxtModel>(given, allow_unsafe, |txt| {
+            crate::lint_security_txt(txt, pack, today, policy)
+        }),
+    }
+}
+
 /// Lints `text`, applies every fix whose applicability is allowed and whose edits overlap no
 /// fix already taken in the pass, and repeats on the result until no fix is left.
 /// `lint` is called on each pass's parsed text; each pass parses once, and the findings of the
@@ -109,7 +136,58 @@ fn structure(doc: &Document<'_>) -> Structure {
 pub fn fix_until_stable(
     given: &SourceFile,
     allow_unsafe: bool,
-    mut lint: impl FnMut(&Document<'_>) -> Vec<diagnostic::Diagnostic>,
+    lint: impl FnMut(&Document<'_>) -> Vec<diagnostic::Diagnostic>,
+) -> Result<Fixed, FixError> {
+    fix_loop::<MarkdownModel>(given, allow_unsafe, lint)
+}
+
+/// What the fix loop needs of a kind of document: its model, what no fix may change in it,
+/// and how edits are applied to it.
+trait Model {
+    type Parsed<'s>;
+    fn parse(source: &SourceFile) -> Self::Parsed<'_>;
+    fn structure(parsed: &Self::Parsed<'_>) -> Structure;
+    fn apply(parsed: &Self::Parsed<'_>, edits: &[&Edit]) -> String;
+}
+
+/// Markdown: sections and table widths stay; edited aligned tables are aligned again.
+struct MarkdownModel;
+
+impl Model for MarkdownModel {
+    type Parsed<'s> = Document<'s>;
+    fn parse(source: &SourceFile) -> Document<'_> {
+        Document::parse(source)
+    }
+    fn structure(doc: &Document<'_>) -> Structure {
+        structure(doc)
+    }
+    fn apply(doc: &Document<'_>, edits: &[&Edit]) -> String {
+        apply_to(doc, edits)
+    }
+}
+
+/// security.txt: its fixes change a line's spelling, never which fields it has.
+struct TxtModel;
+
+impl Model for TxtModel {
+    type Parsed<'s> = SecurityTxt<'s>;
+    fn parse(source: &SourceFile) -> SecurityTxt<'_> {
+        SecurityTxt::parse(source)
+    }
+    fn structure(txt: &SecurityTxt<'_>) -> Structure {
+        let keys = txt.fields().map(|f| (0, f.key.clone())).collect();
+        (keys, Vec::new())
+    }
+    fn apply(txt: &SecurityTxt<'_>, edits: &[&Edit]) -> String {
+        diagnostic::apply_edits(&txt.source.text, edits)
+    }
+}
+
+/// The loop of [`fix_until_stable`], for any kind of document.
+fn fix_loop<M: Model>(
+    given: &SourceFile,
+    allow_unsafe: bool,
+    mut lint: impl FnMut(&M::Parsed<'_>) -> Vec<diagnostic::Diagnostic>,
 ) -> Result<Fixed, FixError> {
     // The first pass reads the document as given; each later one, the text the last made.
     let mut fixed: Option<SourceFile> = None;
@@ -118,8 +196,8 @@ pub fn fix_until_stable(
     let mut last_rules = Vec::new();
     for _ in 0..MAX_PASSES {
         let source = fixed.as_ref().unwrap_or(given);
-        let doc = Document::parse(source);
-        let now = structure(&doc);
+        let doc = M::parse(source);
+        let now = M::structure(&doc);
         if before.is_some_and(|before| before != now) {
             return Err(FixError::ChangedStructure { rules: last_rules });
         }
@@ -157,7 +235,7 @@ pub fn fix_until_stable(
         taken.sort_by_key(|e| e.span);
         rules.sort_unstable();
         rules.dedup();
-        let text = apply_to(&doc, &taken);
+        let text = M::apply(&doc, &taken);
         drop(diagnostics);
         drop(doc);
         fixed = Some(SourceFile::new(given.path(), text));
@@ -166,7 +244,7 @@ pub fn fix_until_stable(
     }
     // The last pass's result was never parsed: its structure decides which error it is.
     let source = fixed.as_ref().unwrap_or(given);
-    if before.is_some_and(|before| before != structure(&Document::parse(source))) {
+    if before.is_some_and(|before| before != M::structure(&M::parse(source))) {
         return Err(FixError::ChangedStructure { rules: last_rules });
     }
     Err(FixError::NotConverged { rules: last_rules })

@@ -39,6 +39,51 @@ pub fn discover(root: &Path, file_names: &[String]) -> Vec<PathBuf> {
     found
 }
 
+/// The security.txt files of the repository at `root`: `root/security.txt` (the legacy place)
+/// and every `.well-known/security.txt` at any depth (`public/`, `static/`, `docs/`…), named
+/// as `file_names` says (any case). Walked like a directory PATH: ignore files respected.
+pub fn discover_security_txt(
+    root: &Path,
+    file_names: &[String],
+    exclude: &Exclude,
+) -> Result<Vec<PathBuf>, ignore::Error> {
+    if file_names.is_empty() {
+        return Ok(Vec::new());
+    }
+    walk(root, &Wanted::security_txt(file_names), false, exclude)
+}
+
+/// The files a walk looks for.
+pub struct Wanted<'a> {
+    /// Policy file names, anywhere.
+    pub policies: &'a [String],
+    /// security.txt file names, in a `.well-known/` directory or at the top of the walk.
+    pub security_txt: &'a [String],
+}
+
+impl<'a> Wanted<'a> {
+    pub fn security_txt(file_names: &'a [String]) -> Wanted<'a> {
+        Wanted {
+            policies: &[],
+            security_txt: file_names,
+        }
+    }
+
+    /// Whether the file at `path`, found walking `top`, is wanted.
+    fn wants(&self, path: &Path, top: &Path) -> bool {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+            return false;
+        };
+        if is_policy_name(&name, self.policies) {
+            return true;
+        }
+        is_policy_name(&name, self.security_txt)
+            && path.parent().is_some_and(|dir| {
+                dir.file_name().is_some_and(|d| d == ".well-known") || dir == top
+            })
+    }
+}
+
 /// The files and directories `exclude` globs leave out (gitignore syntax, relative to the
 /// repository root): `--exclude`, `--extend-exclude` and the configuration's `exclude`.
 #[derive(Clone)]
@@ -97,11 +142,11 @@ impl Exclude {
 }
 
 /// Every file under `dir` (respecting .gitignore unless `no_ignore`, hidden directories such
-/// as `.github` included, `.git` and what `exclude` leaves out excluded) whose name matches
-/// `file_names` case-insensitively.
+/// as `.github` included, `.git` and what `exclude` leaves out excluded) that is `wanted`: a
+/// policy by its name (any case), a security.txt by its name and place.
 pub fn walk(
     dir: &Path,
-    file_names: &[String],
+    wanted: &Wanted<'_>,
     no_ignore: bool,
     exclude: &Exclude,
 ) -> Result<Vec<PathBuf>, ignore::Error> {
@@ -124,7 +169,7 @@ pub fn walk(
             Box::new(|entry| match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file())
-                        && is_policy_name(&entry.file_name().to_string_lossy(), file_names)
+                        && wanted.wants(entry.path(), dir)
                     {
                         lock(&found).push(entry.into_path());
                     }

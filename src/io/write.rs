@@ -11,7 +11,7 @@ use crate::io::source::{EncodingError, SourceFile};
 
 /// Reads a file as UTF-8; anything else is an error that names the file.
 pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
-    let bytes = std::fs::read(path).map_err(|err| {
+    let bytes = read_bytes(path).map_err(|err| {
         miette::miette!(
             help = "check the path; a file PATH is linted as given",
             "cannot read {}: {err}",
@@ -19,6 +19,20 @@ pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
         )
     })?;
     decode(path, bytes)
+}
+
+/// A file's bytes, read without asking its size first: `fs::read` asks the file's size and
+/// position (two system calls more a file), and most policies and every security.txt fit
+/// the first buffer anyway.
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(8 * 1024);
+    // Through `take`, which gives no size hint: the buffer grows as it fills.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    // Kept as the document's text: no more room than the text.
+    bytes.shrink_to_fit();
+    Ok(bytes)
 }
 
 /// The largest policy read: offsets into it are kept in 32 bits.

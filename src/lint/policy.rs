@@ -417,9 +417,14 @@ fn is_example(contact: &Contact, ignored: &[String]) -> bool {
             .next()
             .unwrap_or(""),
     };
+    // Compared without allocating: this runs for every address and URL of every policy.
     ignored.iter().any(|domain| {
-        let domain = domain.to_lowercase();
-        host == domain || host.ends_with(&format!(".{domain}"))
+        host.eq_ignore_ascii_case(domain)
+            || host.len() > domain.len()
+                && host
+                    .get(host.len() - domain.len()..)
+                    .is_some_and(|tail| tail.eq_ignore_ascii_case(domain))
+                && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
     })
 }
 

@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::lint::policy::Policy;
 use crate::pack::Pack;
+use crate::security_txt::SecurityTxt;
 
 /// Whether a rule can fix what it finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +59,19 @@ pub trait Rule: Sync {
     /// Push findings to `out`. Severity is set by the engine from the configuration, so a
     /// rule may leave its default in place.
     fn check(&self, doc: &Document<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// What every security.txt rule gets besides the file: the date of the run and the pack.
+pub struct TxtContext<'a> {
+    pub today: NaiveDate,
+    pub pack: &'a Pack,
+}
+
+/// A check over one parsed security.txt file: the `txt-` rules.
+pub trait TxtRule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check(&self, txt: &SecurityTxt<'_>, ctx: &TxtContext<'_>, out: &mut Vec<Diagnostic>);
 }
 
 /// Declares a rule's unit struct and its [`RuleMeta`], taking the docs from the doc comment:

@@ -1,12 +1,14 @@
 //! The dated obligations a policy records — each secret's next rotation, the next policy
-//! review — and when each falls due. The one due-date computation: the rotation and review
-//! rules judge these obligations, and `policy-lint deadlines` lists them.
+//! review — and when each falls due, and the `Expires` of a security.txt. The one due-date
+//! computation: the rotation and review rules judge these obligations, and
+//! `policy-lint deadlines` lists them ([`Deadline`], which the formats in `render/` print).
 
 use chrono::NaiveDate;
 
 use crate::dates::{self, Frequency, days_text, iso};
 use crate::io::source::{SourceFile, Span};
 use crate::lint::policy::{DatedField, FieldKind, KindTable, Policy, TableKind};
+use crate::security_txt::SecurityTxt;
 
 /// What an obligation promises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,6 +17,8 @@ pub enum ObligationKind {
     Rotation,
     /// Review the policy.
     Review,
+    /// Renew a security.txt before its `Expires`.
+    Expiry,
 }
 
 impl ObligationKind {
@@ -23,6 +27,7 @@ impl ObligationKind {
         match self {
             ObligationKind::Rotation => "rotation",
             ObligationKind::Review => "review",
+            ObligationKind::Expiry => "expiry",
         }
     }
 }
@@ -67,6 +72,9 @@ pub fn key(kind: ObligationKind, name: &str) -> String {
 
 /// The name of the review obligation.
 pub const REVIEW_NAME: &str = "policy review";
+
+/// The name of a security.txt's expiry.
+pub const EXPIRY_NAME: &str = "security.txt expires";
 
 /// How an obligation stands on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +122,7 @@ impl Obligation<'_> {
         match self.kind {
             ObligationKind::Rotation => format!("Rotate {}", self.name),
             ObligationKind::Review => "Review the policy".to_string(),
+            ObligationKind::Expiry => "Renew security.txt".to_string(),
         }
     }
 }
@@ -352,6 +361,59 @@ impl Deadline {
             line: at.line,
             column: at.column,
             key: key(ObligationKind::Rotation, undated.name),
+        }
+    }
+
+    /// The `Expires` of a security.txt: due on its day (UTC); with no usable `Expires`,
+    /// listed with the reason.
+    pub fn expiry(
+        txt: &SecurityTxt<'_>,
+        repo_path: &str,
+        today: NaiveDate,
+        window_days: i64,
+    ) -> Deadline {
+        let source = txt.source;
+        let expires = txt.expires();
+        let (span, due, because) = match &expires {
+            Some((field, Some(at))) => (field.value, Some(at.naive_utc().date()), None),
+            Some((field, None)) => (
+                field.value,
+                None,
+                Some(format!(
+                    "`Expires: {}` is not an RFC 3339 date-time",
+                    txt.value(field)
+                )),
+            ),
+            None => (
+                Span::empty(source.bom_len()),
+                None,
+                Some("no `Expires` field".to_string()),
+            ),
+        };
+        let at = source.line_col(span.start);
+        let days_left = due.map(|due| dates::days_between(today, due));
+        let status = match days_left {
+            None => Status::Unknown,
+            Some(left) if left < 0 => Status::Overdue,
+            Some(left) if left <= window_days => Status::DueSoon,
+            Some(_) => Status::Scheduled,
+        };
+        Deadline {
+            path: source.path().display().to_string(),
+            repo_path: repo_path.to_string(),
+            kind: ObligationKind::Expiry,
+            name: EXPIRY_NAME.to_string(),
+            title: "Renew security.txt".to_string(),
+            owner: None,
+            last: None,
+            frequency: "set by Expires".to_string(),
+            due,
+            status,
+            days_left,
+            unknown_because: because,
+            line: at.line,
+            column: at.column,
+            key: key(ObligationKind::Expiry, EXPIRY_NAME),
         }
     }
 

@@ -1,17 +1,23 @@
-//! Inline suppressions: HTML comments that silence named rules for a line, a range or the
-//! whole file, and the `unused-suppression` findings for those that silence nothing.
+//! Inline suppressions: comments that silence named rules for a line, a range or the whole
+//! file — HTML comments in Markdown, `#` comments in security.txt — and the
+//! `unused-suppression` findings for those that silence nothing.
 //!
 //! ```markdown
 //! <!-- policy-lint-disable-next-line review-overdue -- reviewed in the audit, see #42 -->
 //! <!-- policy-lint-disable rotation-overdue -->  …  <!-- policy-lint-enable rotation-overdue -->
 //! <!-- policy-lint-disable-file missing-review-date -->
 //! ```
+//!
+//! ```text
+//! # policy-lint-disable-next-line txt-insecure-uri -- the intranet form has no TLS yet
+//! ```
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::document::{Comment, Document};
-use crate::io::source::Span;
+use crate::document::Document;
+use crate::io::source::{SourceFile, Span};
 use crate::rules::UnusedSuppression;
+use crate::security_txt::SecurityTxt;
 
 const PREFIX: &str = "policy-lint-";
 
@@ -64,39 +70,60 @@ fn words(text: &str) -> Vec<(usize, &str)> {
 }
 
 impl Suppressions {
-    pub fn parse(doc: &Document<'_>) -> Suppressions {
+    /// The suppressions of a Markdown document: its HTML comments.
+    pub fn of_document(doc: &Document<'_>) -> Suppressions {
+        let comments = doc.comments.iter().filter_map(|comment| {
+            let raw = doc.text(comment.span);
+            (raw.starts_with("<!--") && raw.ends_with("-->") && raw.len() >= 7).then(|| {
+                (
+                    comment.span,
+                    Span::new(comment.span.start + 4, comment.span.end - 3),
+                )
+            })
+        });
+        Suppressions::parse(doc.source, comments)
+    }
+
+    /// The suppressions of a security.txt file: its `#` comments.
+    pub fn of_security_txt(txt: &SecurityTxt<'_>) -> Suppressions {
+        Suppressions::parse(txt.source, txt.comments())
+    }
+
+    /// The suppressions among `comments`, each given as (the whole comment, its text
+    /// inside the comment markers).
+    fn parse(source: &SourceFile, comments: impl Iterator<Item = (Span, Span)>) -> Suppressions {
         let mut list: Vec<Suppression> = Vec::new();
         // The `disable` ranges no `enable` has ended yet, as indices into `list`.
         let mut open: Vec<usize> = Vec::new();
         let mut malformed = Vec::new();
-        for comment in &doc.comments {
-            let Some((directive, names)) = directive(doc, comment) else {
+        for (whole, inner) in comments {
+            let Some((directive, names)) = directive(source, inner) else {
                 continue;
             };
-            let end = comment.span.end;
+            let end = whole.end;
             let scope = match directive {
                 "disable-next-line" => {
-                    Scope::NextLine(doc.source.line_index(end.saturating_sub(1)) + 1)
+                    Scope::NextLine(source.line_index(end.saturating_sub(1)) + 1)
                 }
                 "disable" => {
                     open.push(list.len());
-                    Scope::Range(Span::new(end, doc.source.text.len()))
+                    Scope::Range(Span::new(end, source.text.len()))
                 }
                 "disable-file" => Scope::File,
                 "enable" => {
-                    close_ranges(&mut list, &mut open, &names, comment.span);
+                    close_ranges(&mut list, &mut open, &names, whole);
                     continue;
                 }
                 _ => {
-                    malformed.push((comment.span, format!("`{PREFIX}{directive}` is not a suppression directive; write disable-next-line, disable, enable or disable-file")));
+                    malformed.push((whole, format!("`{PREFIX}{directive}` is not a suppression directive; write disable-next-line, disable, enable or disable-file")));
                     continue;
                 }
             };
             if names.is_empty() {
-                malformed.push((comment.span, format!("`{PREFIX}{directive}` names no rule, so it suppresses nothing; name the rules after it")));
+                malformed.push((whole, format!("`{PREFIX}{directive}` names no rule, so it suppresses nothing; name the rules after it")));
             }
             list.push(Suppression {
-                comment: comment.span,
+                comment: whole,
                 enable: None,
                 scope,
                 names: names.into_iter().map(|(n, s)| (n, s, false)).collect(),
@@ -106,8 +133,8 @@ impl Suppressions {
     }
 
     /// Whether a comment suppresses `diagnostic`; marks the comments that do as used.
-    pub fn suppresses(&mut self, diagnostic: &Diagnostic, doc: &Document<'_>) -> bool {
-        let line = doc.source.line_index(diagnostic.span.start);
+    pub fn suppresses(&mut self, diagnostic: &Diagnostic, source: &SourceFile) -> bool {
+        let line = source.line_index(diagnostic.span.start);
         let mut suppressed = false;
         for suppression in &mut self.list {
             let applies = match suppression.scope {
@@ -130,9 +157,14 @@ impl Suppressions {
         suppressed
     }
 
+    /// Whether the document has no suppression comment at all.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.malformed.is_empty()
+    }
+
     /// `unused-suppression` findings: a name that suppressed nothing or is no rule, with a
     /// safe fix that removes it, or the whole comment when no name in it was used.
-    pub fn unused(&self, doc: &Document<'_>, known: &[&str]) -> Vec<Diagnostic> {
+    pub fn unused(&self, source: &SourceFile, known: &[&str]) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = self
             .malformed
             .iter()
@@ -172,7 +204,7 @@ impl Suppressions {
                     }
                 };
                 let fix = if all_unused {
-                    let mut edits = vec![remove_comment(doc, suppression.comment)];
+                    let mut edits = vec![remove_comment(source, suppression.comment)];
                     // The `enable` goes too, unless it also ends another comment's range.
                     let shared = |enable: &Span| {
                         self.list
@@ -185,7 +217,7 @@ impl Suppressions {
                         suppression
                             .enable
                             .filter(|enable| !shared(enable))
-                            .map(|enable| remove_comment(doc, enable)),
+                            .map(|enable| remove_comment(source, enable)),
                     );
                     Fix {
                         title: "remove the suppression comment".to_string(),
@@ -196,7 +228,7 @@ impl Suppressions {
                     Fix {
                         title: format!("remove `{name}` from the comment"),
                         applicability: Applicability::Safe,
-                        edits: vec![remove_name(doc, *span)],
+                        edits: vec![remove_name(source, *span)],
                     }
                 };
                 out.push(Diagnostic {
@@ -215,12 +247,12 @@ impl Suppressions {
     }
 }
 
-/// The directive of a suppression comment and its rule names with their file spans.
-fn directive<'d>(doc: &Document<'d>, comment: &Comment) -> Option<(&'d str, Vec<(String, Span)>)> {
-    let raw = doc.text(comment.span);
-    let inner = raw.strip_prefix("<!--")?.strip_suffix("-->")?;
-    let offset = comment.span.start + 4 + (inner.len() - inner.trim_start().len());
-    let inner = inner.trim();
+/// The directive of a suppression comment (given by its text inside the markers) and its
+/// rule names with their file spans.
+fn directive(source: &SourceFile, inner: Span) -> Option<(&str, Vec<(String, Span)>)> {
+    let text = source.slice(inner);
+    let offset = inner.start + (text.len() - text.trim_start().len());
+    let inner = text.trim();
     let rest = inner.strip_prefix(PREFIX)?;
     let words = words(rest);
     let (_, directive) = *words.first()?;
@@ -263,8 +295,7 @@ fn close_ranges(
 }
 
 /// Removes a comment, and its whole line (with the line ending) when nothing else is on it.
-fn remove_comment(doc: &Document<'_>, comment: Span) -> Edit {
-    let source = doc.source;
+fn remove_comment(source: &SourceFile, comment: Span) -> Edit {
     let first = source.line_index(comment.start);
     let last = source.line_index(comment.end.saturating_sub(1).max(comment.start));
     let line_start = source.line_span(first).start;
@@ -295,8 +326,8 @@ fn remove_comment(doc: &Document<'_>, comment: Span) -> Edit {
 }
 
 /// Removes one rule name from a comment, with the whitespace or comma before it.
-fn remove_name(doc: &Document<'_>, name: Span) -> Edit {
-    let before = &doc.source.text[..name.start];
+fn remove_name(source: &SourceFile, name: Span) -> Edit {
+    let before = &source.text[..name.start];
     let trimmed = before.trim_end_matches([' ', '\t', ',']);
     Edit {
         span: Span::new(trimmed.len(), name.end),

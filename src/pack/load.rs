@@ -12,7 +12,7 @@ use super::validate::Problem;
 use super::{
     BUILTIN_PACKS, ContactSpec, DEFAULT_PACK, DateWord, FieldLabels, Pack, Pattern,
     RequireIncidentMarker, RequireReviewDate, ReviewSpec, RotationSpec, RuleSwitch, SectionSpec,
-    TableSpecs, TitleMeanings, closest, is_unsupported_word, vocabulary,
+    SecurityTxtSpec, TableSpecs, TitleMeanings, closest, is_unsupported_word, vocabulary,
 };
 use crate::dates::Frequency;
 use crate::document::normalize_title;
@@ -57,6 +57,15 @@ struct RawPack {
     rules: Option<HashMap<Spanned<String>, RuleSwitch>>,
     families: Option<BTreeMap<String, Vec<Spanned<String>>>>,
     exclude: Option<Vec<String>>,
+    security_txt: Option<RawSecurityTxt>,
+}
+
+/// The `security-txt` key as written: each setting it leaves out comes from the pack extended.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSecurityTxt {
+    file_names: Option<Vec<String>>,
+    warning_window_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,9 +192,14 @@ impl Loader<'_> {
             merged.severity = switch.severity.or(merged.severity);
         }
 
+        // Families are merged by name, as rules are: a pack adds to or redefines the families
+        // of the pack it extends.
         let families = match raw.families {
             Some(families) => {
-                let mut resolved = BTreeMap::new();
+                let mut resolved = base
+                    .as_ref()
+                    .map(|b| b.families.clone())
+                    .unwrap_or_default();
                 for (family, members) in families {
                     let mut names = Vec::new();
                     for member in members {
@@ -275,10 +289,10 @@ impl Loader<'_> {
             }
             None => None,
         };
-        // A key the pack leaves out comes from the pack it extends; with nothing to extend,
-        // it is missing.
+        // A key the pack leaves out comes from the pack it extends. A built-in pack that
+        // extends nothing may leave out what it does not lint: `security-txt` sets no
+        // sections, and a configuration that extends it lints only security.txt files.
         let base = base.as_ref();
-        let missing = |key: &str| miette::miette!("the pack {file} does not set `{key}`");
         let sections = raw
             .sections
             .map(|sections| normalize_sections(sections, file))
@@ -287,23 +301,30 @@ impl Loader<'_> {
             .date_words
             .map(|words| words.iter().map(|w| DateWord::new(w)).collect());
         Ok(Pack {
-            file_names: inherit(raw.file_names, base, |b| &b.file_names)
-                .ok_or_else(|| missing("file-names"))?,
-            sections: inherit(sections, base, |b| &b.sections)
-                .ok_or_else(|| missing("sections"))?,
-            contact: inherit(contact, base, |b| &b.contact).ok_or_else(|| missing("contact"))?,
-            placeholders: inherit(placeholders, base, |b| &b.placeholders)
-                .ok_or_else(|| missing("placeholders"))?,
-            secrets: inherit(secrets, base, |b| &b.secrets).ok_or_else(|| missing("secrets"))?,
+            file_names: inherit(raw.file_names, base, |b| &b.file_names).unwrap_or_default(),
+            sections: inherit(sections, base, |b| &b.sections).unwrap_or_default(),
+            contact: inherit(contact, base, |b| &b.contact).unwrap_or_default(),
+            placeholders: inherit(placeholders, base, |b| &b.placeholders).unwrap_or_default(),
+            secrets: inherit(secrets, base, |b| &b.secrets).unwrap_or_default(),
             fields: inherit(raw.fields.map(normalize_fields), base, |b| &b.fields)
-                .ok_or_else(|| missing("fields"))?,
-            review: inherit(review, base, |b| &b.review).ok_or_else(|| missing("review"))?,
-            rotation: inherit(raw.rotation, base, |b| &b.rotation)
-                .ok_or_else(|| missing("rotation"))?,
-            date_words: inherit(date_words, base, |b| &b.date_words)
-                .ok_or_else(|| missing("date-words"))?,
+                .unwrap_or_default(),
+            review: inherit(review, base, |b| &b.review).unwrap_or_default(),
+            rotation: inherit(raw.rotation, base, |b| &b.rotation).unwrap_or_default(),
+            date_words: inherit(date_words, base, |b| &b.date_words).unwrap_or_default(),
             tables: inherit(raw.tables.map(normalize_tables), base, |b| &b.tables)
-                .ok_or_else(|| missing("tables"))?,
+                .unwrap_or_default(),
+            security_txt: {
+                let inherited = base.map(|b| b.security_txt.clone()).unwrap_or_default();
+                match raw.security_txt {
+                    Some(own) => SecurityTxtSpec {
+                        file_names: own.file_names.unwrap_or(inherited.file_names),
+                        warning_window_days: own
+                            .warning_window_days
+                            .unwrap_or(inherited.warning_window_days),
+                    },
+                    None => inherited,
+                }
+            },
             require_incident_marker: inherit(raw.require_incident_marker, base, |b| {
                 &b.require_incident_marker
             })
@@ -451,7 +472,12 @@ mod tests {
                 .load_text(name, yaml, None)
                 .unwrap_or_else(|err| panic!("{name}: {err:?}"));
             let all: Vec<&LazyRegex> = pack.patterns().collect();
-            assert!(all.len() > 10, "{name}: {}", all.len());
+            // `security-txt` has no patterns: it sets what security.txt files need only.
+            assert!(
+                all.len() > 10 || pack.sections.is_empty(),
+                "{name}: {}",
+                all.len()
+            );
         }
     }
 

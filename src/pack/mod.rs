@@ -48,6 +48,7 @@ macro_rules! builtin_pack {
 pub const BUILTIN_PACKS: &[BuiltinPack] = &[
     builtin_pack!("security-md"),
     builtin_pack!("security-md-strict"),
+    builtin_pack!("security-txt"),
 ];
 
 /// The pack every configuration extends unless it names another.
@@ -81,7 +82,8 @@ pub struct Pack {
     /// a cadence it states).
     pub apply_default_cadence: bool,
     /// Per-rule switches, by rule name.
-    pub rules: HashMap<String, RuleSwitch>,
+    /// (A fast hash: every lint looks up every rule.)
+    pub rules: rustc_hash::FxHashMap<String, RuleSwitch>,
     /// Rule families by name (`dates`, `contacts`…), for `--select` and `--ignore`.
     pub families: BTreeMap<String, Vec<String>>,
     /// Globs (gitignore syntax, relative to the repository root) that walks and discovery
@@ -89,6 +91,19 @@ pub struct Pack {
     pub exclude: Vec<String>,
     /// What the headings met so far mean to this pack, by normalised title.
     pub title_meanings: TitleMeanings,
+    /// Which files are security.txt files, and how far ahead their `Expires` should lie.
+    pub security_txt: SecurityTxtSpec,
+}
+
+/// The `security-txt` key: what the `txt-` rules read besides the file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecurityTxtSpec {
+    /// File names (case-insensitive) of security.txt files: found in any `.well-known/`
+    /// directory a walk or discovery meets, and at the top of the repository or walked folder.
+    pub file_names: Vec<String>,
+    /// `txt-expires-soon` warns this many days before `Expires`.
+    pub warning_window_days: u32,
 }
 
 /// What each normalised heading title means to a pack — a flag per section, then one per kind
@@ -144,7 +159,7 @@ impl DateWord {
 }
 
 /// The labels of the three kinds of dated field (normalised like titles when loaded).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FieldLabels {
     pub last_updated: Vec<String>,
@@ -163,7 +178,18 @@ pub struct ReviewSpec {
     pub cadence_patterns: Vec<LazyRegex>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// Annually, stated nowhere: the review of a pack that lints only security.txt files.
+impl Default for ReviewSpec {
+    fn default() -> Self {
+        ReviewSpec {
+            default_cadence: Frequency::Years(1),
+            default_cadence_text: "annually".to_string(),
+            cadence_patterns: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RotationSpec {
     pub warning_window_days: u32,
@@ -194,7 +220,7 @@ impl TableKind {
 }
 
 /// The tables rules know by meaning.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TableSpecs {
     pub rotation: TableSpec,
@@ -212,7 +238,7 @@ impl TableSpecs {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TableSpec {
     /// Heading aliases of the section holding the table.
@@ -359,6 +385,20 @@ pub struct ContactSpec {
     pub private_reporting: Option<LazyRegex>,
 }
 
+/// No channel anywhere: the contact of a pack that lints only security.txt files.
+impl Default for ContactSpec {
+    fn default() -> Self {
+        let never = || LazyRegex::compiled(regex::Regex::new(r"\b\B").expect("a valid regex"));
+        ContactSpec {
+            section: String::new(),
+            ignore_domains: Vec::new(),
+            channel_url: never(),
+            public_url: never(),
+            private_reporting: None,
+        }
+    }
+}
+
 /// A named regular expression.
 #[derive(Clone, Debug)]
 pub struct Pattern {
@@ -374,6 +414,15 @@ pub struct RuleSwitch {
 }
 
 impl Pack {
+    /// Whether `rule` is switched on, and the severity the configuration forces on it: one
+    /// lookup for what [`Pack::enabled`] and [`Pack::severity`] say.
+    pub fn switch(&self, rule: &str) -> (bool, Option<Severity>) {
+        match self.rules.get(rule) {
+            Some(switch) => (switch.enabled.unwrap_or(true), switch.severity),
+            None => (true, None),
+        }
+    }
+
     /// Whether `rule` is switched on (rules are on unless a pack switches them off).
     pub fn enabled(&self, rule: &str) -> bool {
         self.rules.get(rule).and_then(|s| s.enabled).unwrap_or(true)

@@ -120,12 +120,16 @@ mod tests {
         );
     }
 
-    /// Every family of every built-in pack names real rules, and every rule is in a family.
+    /// Every family of every built-in pack names real rules, and every rule the pack lints
+    /// with is in a family (a pack without sections lints only security.txt files).
     #[test]
     fn the_families_cover_every_rule() {
         for builtin in crate::pack::BUILTIN_PACKS {
             let pack = Pack::load_builtin(builtin.name).expect("loads");
-            let rules = crate::rules::names();
+            let mut rules = crate::rules::names();
+            if pack.sections.is_empty() {
+                rules.retain(|rule| rule.starts_with("txt-"));
+            }
             let members: Vec<&String> = pack.families.values().flatten().collect();
             for member in &members {
                 assert!(

@@ -135,9 +135,21 @@ const CONFIG: Shape = Shape::Fields(&[
         "require-review-date",
         Shape::OneOf(&["when-dated", "always"]),
     ),
+    (
+        "require-incident-marker",
+        Shape::OneOf(&["when-used", "always"]),
+    ),
+    ("apply-default-cadence", Shape::Bool),
     ("rules", Shape::ByRule(&RULE_SWITCH)),
     ("families", Shape::ByName(&Shape::List(&Shape::RuleName))),
     ("exclude", Shape::List(&Shape::Text)),
+    (
+        "security-txt",
+        Shape::Fields(&[
+            ("file-names", Shape::List(&Shape::Text)),
+            ("warning-window-days", Shape::Count("a number of days")),
+        ]),
+    ),
 ]);
 
 /// One problem of a configuration or pack file, pointing into its YAML.

@@ -78,6 +78,7 @@ fn description(deadline: &Deadline) -> String {
         (_, None) => String::new(),
         (ObligationKind::Rotation, Some(last)) => format!(", last rotated {}", iso(last)),
         (ObligationKind::Review, Some(last)) => format!(", last reviewed {}", iso(last)),
+        (ObligationKind::Expiry, Some(_)) => String::new(),
     };
     let mut frequency = deadline.frequency.clone();
     if let Some(first) = frequency.get_mut(..1) {

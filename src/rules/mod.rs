@@ -13,6 +13,7 @@ mod missing_section;
 mod placeholder_text;
 mod review;
 mod rotation;
+pub mod security_txt;
 mod table_shape;
 mod unclosed_code_block;
 mod unused_suppression;
@@ -51,19 +52,28 @@ pub static RULES: &[&dyn Rule] = &[
     &unclosed_code_block::UnclosedCodeBlock,
 ];
 
-/// Every rule's metadata: the document rules, then the rules the engine reports itself (about
-/// suppression comments, about the set of files).
+/// Every rule's metadata: the Markdown policy's rules, then the rules the engine reports
+/// itself (about suppression comments, about the set of files), then the security.txt rules
+/// and those that hold it against SECURITY.md.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES
         .iter()
         .map(|rule| rule.meta())
         .chain([&UnusedSuppression::META, &MissingPolicy::META])
+        .chain(security_txt::TXT_RULES.iter().map(|rule| rule.meta()))
+        .chain(security_txt::agreement::RULES.iter().copied())
 }
 
 /// The rules whose findings come from the passage of time, not from an edit: a commit did not
 /// cause them and cannot fix them, so `--deadlines report` (the pre-commit hook) lists them
 /// without failing.
-pub const DEADLINE_RULES: &[&str] = &["rotation-overdue", "rotation-due-soon", "review-overdue"];
+pub const DEADLINE_RULES: &[&str] = &[
+    "rotation-overdue",
+    "rotation-due-soon",
+    "review-overdue",
+    "txt-expired",
+    "txt-expires-soon",
+];
 
 pub fn names() -> Vec<&'static str> {
     all().map(|meta| meta.name).collect()

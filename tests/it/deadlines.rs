@@ -172,7 +172,7 @@ fn the_markdown_table_links_each_line() {
 }
 
 /// The events of a feed read back with the `ical` crate: UID → (DTSTART, SUMMARY).
-fn events(feed: &[u8]) -> BTreeMap<String, (String, String)> {
+pub fn events(feed: &[u8]) -> BTreeMap<String, (String, String)> {
     let mut calendars = ical::IcalParser::new(feed);
     let calendar = calendars
         .next()
@@ -204,7 +204,7 @@ fn events(feed: &[u8]) -> BTreeMap<String, (String, String)> {
         .collect()
 }
 
-fn ics(dir: &std::path::Path) -> Vec<u8> {
+pub fn ics(dir: &std::path::Path) -> Vec<u8> {
     let output = policy_lint(dir)
         .args(["deadlines", "--format", "ics"])
         .output()

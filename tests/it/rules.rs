@@ -5,7 +5,9 @@ use policy_lint::io::source::SourceFile;
 
 #[test]
 fn rule_fixtures() {
-    insta::glob!("../../fixtures", "*/*.md", |path| {
+    // The policies beside a security.txt (`fixtures/txt-…/SECURITY.md`) are read by
+    // `security_txt_agreement_fixtures` instead.
+    insta::glob!("../../fixtures", "{[!t]*,t[!x]*}/*.md", |path| {
         let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
         let dir = path
             .parent()
@@ -17,6 +19,49 @@ fn rule_fixtures() {
             only.as_deref()
         ));
     });
+}
+
+/// One snapshot per security.txt fixture under `fixtures/txt-<rule>/` (and its subfolders):
+/// the findings of that rule, switched on when the built-in pack leaves it off.
+#[test]
+fn security_txt_rule_fixtures() {
+    insta::glob!("../../fixtures", "txt-*/**/security.txt", |path| {
+        if path.components().any(|c| c.as_os_str() == ".well-known") {
+            return;
+        }
+        let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
+        let rule = path
+            .strip_prefix(crate::repo().join("fixtures"))
+            .ok()
+            .and_then(|p| p.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .expect("a rule folder");
+        insta::assert_snapshot!(crate::render_human(
+            SourceFile::new(path, text),
+            Some(&rule)
+        ));
+    });
+}
+
+/// The rules that hold a security.txt against its repository's SECURITY.md, on a pair of
+/// files each (`fixtures/txt-<rule>/SECURITY.md` and `.well-known/security.txt`), through the
+/// command line as a run over the folder meets them.
+#[test]
+fn security_txt_agreement_fixtures() {
+    for rule in [
+        "txt-contact-mismatch",
+        "txt-expires-before-review",
+        "txt-policy-elsewhere",
+    ] {
+        let dir = crate::repo().join("fixtures").join(rule);
+        let output = crate::policy_lint(&dir)
+            .args(["check", "--format", "concise", "--select", rule, "."])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8(output.stdout).expect("UTF-8");
+        assert!(text.contains(&format!("[{rule}]")), "{rule}: {text}");
+        insta::assert_snapshot!(rule, text);
+    }
 }
 
 #[test]
