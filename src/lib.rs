@@ -135,6 +135,13 @@ pub fn lint_security_txt(
             }
         }
     }
+    finish(
+        &mut out,
+        txt.source,
+        Suppressions::of_security_txt(txt),
+        pack,
+    );
+    // Last, so that the removal of an unused suppression is dropped there too.
     if let Some(signed) = txt.signed_span() {
         for finding in &mut out {
             let inside =
@@ -148,12 +155,6 @@ pub fn lint_security_txt(
             }
         }
     }
-    finish(
-        &mut out,
-        txt.source,
-        Suppressions::of_security_txt(txt),
-        pack,
-    );
     out
 }
 

@@ -2,7 +2,9 @@
 //!
 //! To add a rule: write `src/rules/<name>.rs` with a `declare_rule!` whose doc comment is the
 //! user documentation, implement [`Rule`], add it to [`RULES`], and add
-//! `fixtures/<rule-name>/` with a snapshot test.
+//! `fixtures/<rule-name>/` with a snapshot test. A security.txt rule goes in
+//! `src/rules/security_txt/`, implements [`crate::lint::rule::TxtRule`] and joins
+//! `security_txt::TXT_RULES`; its fixture is `fixtures/txt-<name>/security.txt`.
 
 mod dates;
 mod incidents;

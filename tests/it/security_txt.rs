@@ -545,7 +545,7 @@ const LINES: &[&str] = &[
 ];
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
     /// Any mix of those lines, with any line endings, lints without a panic, every span on
     /// character boundaries, and `--fix` settles: a second fix changes nothing.
     #[test]
