@@ -52,7 +52,7 @@ pub struct Cli {
 }
 
 /// Flags every command accepts, before or after its name.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct GlobalArgs {
     /// The date to judge deadlines by, e.g. `--today 2026-11-22` [default: the local date]
     #[arg(long, global = true, env = "POLICY_LINT_TODAY", value_name = "YYYY-MM-DD",
@@ -145,6 +145,10 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `policy-lint man > /usr/local/share/man/man1/policy-lint.1`
     Man,
+    /// Run the language server on standard input and output (LSP), for an editor to start:
+    /// findings as you type, their fixes, and each rotation's and review's due date.
+    /// `--today`, `--config` and `--no-config` apply as in `check`
+    Server,
 }
 
 #[derive(Debug, Args)]

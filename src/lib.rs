@@ -4,7 +4,8 @@
 //! BOM, line index) → [`document`] parses it once → [`lint`] gives the rules ([`rules`], one
 //! file each) the pack's view of it and applies suppressions → [`diagnostic::Diagnostic`]s →
 //! [`render`] prints them, one format a file; [`fix`] applies their edits and [`io`] writes the
-//! result. [`cmd`] holds one file per command, [`run`] dispatches to them.
+//! result. [`cmd`] holds one file per command, [`run`] dispatches to them; [`server`], the
+//! language server, is the other front end over the same pipeline.
 //!
 //! Two kinds of document go through it ([`kind`]): a Markdown policy, parsed by [`document`],
 //! and an RFC 9116 security.txt, parsed by [`security_txt`]; each has its own rules.
@@ -30,6 +31,7 @@ pub mod render;
 pub mod rules;
 mod run;
 pub mod security_txt;
+pub mod server;
 pub mod settings;
 pub mod stable_hash;
 #[cfg(test)]

@@ -64,6 +64,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 Err(err) => Err(miette::miette!("cannot render the man page: {err}")),
             }
         }
+        Some(Command::Server) => crate::server::run(&cli.global),
         Some(Command::Rule {
             ref name,
             ref format,

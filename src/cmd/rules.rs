@@ -77,12 +77,5 @@ pub fn explain_rule(name: &str, format: TextFormat) -> Result<u8, miette::Report
             .map_err(|err| miette::miette!("cannot write: {err}"))?;
         return super::print_bytes(format!("{json}\n").as_bytes());
     }
-    let text = format!(
-        "# {}\n\n{}\n\nDefault severity: {}\n\n{}\n",
-        meta.name,
-        meta.summary,
-        meta.default_severity,
-        meta.docs_markdown()
-    );
-    super::print_bytes(text.as_bytes())
+    super::print_bytes(meta.explanation().as_bytes())
 }

@@ -99,13 +99,19 @@ pub fn encoding_error(err: &EncodingError) -> miette::Report {
 /// The read-modify-write of the recording commands: applies `edits` to the policy as read
 /// (keeping aligned tables aligned) and writes the result when it differs. Returns the text.
 pub fn record(source: &SourceFile, edits: &[Edit]) -> Result<String, miette::Report> {
-    let mut edits: Vec<&Edit> = edits.iter().collect();
-    edits.sort_by_key(|e| e.span);
-    let text = fix::apply(&source.text, &edits);
+    let text = recorded(source, edits);
     if text != source.text {
         replace(source.path(), source.text.as_bytes(), &text)?;
     }
     Ok(text)
+}
+
+/// The text [`record`] writes: `edits` applied to the policy as read, aligned tables kept
+/// aligned. The language server's record actions are this text, never written.
+pub fn recorded(source: &SourceFile, edits: &[Edit]) -> String {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| e.span);
+    fix::apply(&source.text, &edits)
 }
 
 /// Replaces the file at `path` with `text`, atomically, keeping its permissions. A symlink is

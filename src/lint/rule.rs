@@ -40,6 +40,18 @@ impl RuleMeta {
             .trim()
             .to_string()
     }
+
+    /// The rule's documentation as `policy-lint rule NAME` prints it (and the language
+    /// server's hover shows it): name, summary, default severity, then the docs.
+    pub fn explanation(&self) -> String {
+        format!(
+            "# {}\n\n{}\n\nDefault severity: {}\n\n{}\n",
+            self.name,
+            self.summary,
+            self.default_severity,
+            self.docs_markdown()
+        )
+    }
 }
 
 /// What every rule gets besides the document: the date of the run, the resolved pack and the

@@ -15,6 +15,7 @@ mod properties;
 mod readme;
 mod rules;
 mod security_txt;
+mod server;
 mod update;
 
 use std::io::Write as _;
