@@ -9,14 +9,12 @@ use ls_types::{
     NumberOrString, Range, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::analysis::{Analysis, DiagnosticData, SOURCE};
+use super::analysis::{Analysis, DiagnosticData, Layout, SOURCE};
 use super::position::{self, Encoding};
-use crate::document::Document;
 use crate::fix;
 use crate::fix::update;
 use crate::io::source::SourceFile;
 use crate::io::write;
-use crate::kind::{DocumentKind, Parsed};
 use crate::lint::schedule::ObligationKind;
 use crate::settings::Settings;
 
@@ -134,50 +132,65 @@ fn disable(target: &Target<'_>, diagnostic: &LspDiagnostic) -> Option<CodeAction
         return None;
     };
     let source = target.source;
-    let at = position::span(source, diagnostic.range, target.encoding);
-    let whole_document = at.is_empty() && at.start <= source.bom_len();
-    let insert = |offset: usize, text: String| TextEdit {
-        range: Range::new(
-            position::position(source, offset, target.encoding),
-            position::position(source, offset, target.encoding),
-        ),
-        new_text: text,
+    let (open, close, tables, body_start) = match &target.analysis.layout {
+        Layout::SecurityTxt { signed: true } => return None,
+        Layout::SecurityTxt { signed: false } => ("# ", "", &[][..], source.bom_len()),
+        Layout::Markdown { tables, body_start } => ("<!-- ", " -->", &tables[..], *body_start),
     };
-    let line_start = |offset: usize| source.line_start(source.line_index(offset));
     let newline = if source.text.contains("\r\n") {
         "\r\n"
     } else {
         "\n"
     };
-    let (title, edits) = match Parsed::parse(source, &target.settings.pack) {
-        Parsed::SecurityTxt(txt) => {
-            if txt.signature.is_some() {
-                return None;
-            }
-            if whole_document {
-                (
-                    format!("Disable {rule} for this file"),
-                    vec![(
-                        source.bom_len(),
-                        format!("# policy-lint-disable-file {rule} -- reason{newline}"),
-                    )],
-                )
-            } else {
-                (
-                    format!("Disable {rule} for this line"),
-                    vec![(
-                        line_start(at.start),
-                        format!("# policy-lint-disable-next-line {rule} -- reason{newline}"),
-                    )],
-                )
-            }
+    let comment = |words: String| format!("{open}policy-lint-{words}{close}{newline}");
+    let line_start = |offset: usize| source.line_start(source.line_index(offset));
+    let at = position::span(source, diagnostic.range, target.encoding);
+    let (title, edits) = if at.is_empty() && at.start <= source.bom_len() {
+        (
+            format!("Disable {rule} for this file"),
+            vec![(
+                body_start,
+                comment(format!("disable-file {rule} -- reason")),
+            )],
+        )
+    } else if let Some(table) = tables
+        .iter()
+        .find(|t| t.start <= at.start && at.start < t.end)
+    {
+        let after = source.line_start(source.line_index(table.end - 1) + 1);
+        let mut enable = comment(format!("enable {rule}"));
+        if after == source.text.len() && !source.text.ends_with('\n') {
+            enable = format!("{newline}{}", enable.trim_end());
         }
-        Parsed::Policy(doc) => markdown_disable(&doc, rule, at, whole_document, newline)?,
+        (
+            format!("Disable {rule} for this table"),
+            vec![
+                (
+                    line_start(table.start),
+                    comment(format!("disable {rule} -- reason")),
+                ),
+                (after, enable),
+            ],
+        )
+    } else {
+        (
+            format!("Disable {rule} for this line"),
+            vec![(
+                line_start(at.start),
+                comment(format!("disable-next-line {rule} -- reason")),
+            )],
+        )
     };
     let edits = edits
         .into_iter()
-        .map(|(offset, text)| insert(offset, text))
-        .collect::<Vec<_>>();
+        .map(|(offset, new_text)| {
+            let at = position::position(source, offset, target.encoding);
+            TextEdit {
+                range: Range::new(at, at),
+                new_text,
+            }
+        })
+        .collect();
     Some(CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
@@ -187,73 +200,11 @@ fn disable(target: &Target<'_>, diagnostic: &LspDiagnostic) -> Option<CodeAction
     })
 }
 
-type Insertions = (String, Vec<(usize, String)>);
-
-fn markdown_disable(
-    doc: &Document<'_>,
-    rule: &str,
-    at: crate::io::source::Span,
-    whole_document: bool,
-    newline: &str,
-) -> Option<Insertions> {
-    let source = doc.source;
-    let line_start = |offset: usize| source.line_start(source.line_index(offset));
-    if whole_document {
-        let start = doc
-            .front_matter
-            .map_or(source.bom_len(), |front| line_start(front.end.max(1) - 1));
-        let start = if doc.front_matter.is_some() {
-            source.line_start(source.line_index(start) + 1)
-        } else {
-            start
-        };
-        return Some((
-            format!("Disable {rule} for this file"),
-            vec![(
-                start,
-                format!("<!-- policy-lint-disable-file {rule} -- reason -->{newline}"),
-            )],
-        ));
-    }
-    if let Some(table) = doc
-        .tables
-        .iter()
-        .find(|t| at.start >= t.span.start && at.start < t.span.end.max(t.span.start + 1))
-    {
-        let last_line = source.line_index(table.span.end.max(table.span.start + 1) - 1);
-        let after = source.line_start(last_line + 1);
-        let close = if after == source.text.len() && !source.text.ends_with('\n') {
-            format!("{newline}<!-- policy-lint-enable {rule} -->")
-        } else {
-            format!("<!-- policy-lint-enable {rule} -->{newline}")
-        };
-        return Some((
-            format!("Disable {rule} for this table"),
-            vec![
-                (
-                    line_start(table.span.start),
-                    format!("<!-- policy-lint-disable {rule} -- reason -->{newline}"),
-                ),
-                (after, close),
-            ],
-        ));
-    }
-    Some((
-        format!("Disable {rule} for this line"),
-        vec![(
-            line_start(at.start),
-            format!("<!-- policy-lint-disable-next-line {rule} -- reason -->{newline}"),
-        )],
-    ))
-}
-
 /// On a rotation row "Record rotation of SECRET today", on the review field "Record review
 /// today": `rotate` and `review` with today's date, their edits applied as the commands apply
-/// them (aligned tables stay aligned).
+/// them (aligned tables stay aligned); on a security.txt's `Expires`, "Renew security.txt
+/// until DATE", as `renew` sets it (none on a signed file, which `renew` refuses).
 fn record(target: &Target<'_>, range: Range, ours: &[&LspDiagnostic]) -> Vec<CodeAction> {
-    if DocumentKind::of(target.source.path(), &target.settings.pack) != DocumentKind::Policy {
-        return Vec::new();
-    }
     let pack = &target.settings.pack;
     let today = target.today;
     let mut actions = Vec::new();
@@ -277,7 +228,13 @@ fn record(target: &Target<'_>, range: Range, ours: &[&LspDiagnostic]) -> Vec<Cod
                 "Record review today".to_string(),
                 update::review(target.source, pack, today, today),
             ),
-            ObligationKind::Expiry => continue,
+            ObligationKind::Expiry => {
+                let until = fix::renew::default_until(today);
+                (
+                    format!("Renew security.txt until {}", crate::dates::iso(until)),
+                    fix::renew::renew(target.source, today, until),
+                )
+            }
         };
         let Ok(update) = update else { continue };
         let text = write::recorded(target.source, &update.edits);

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::position::{self, Encoding};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
-use crate::io::source::SourceFile;
+use crate::io::source::{SourceFile, Span};
 use crate::kind::Parsed;
 use crate::lint::policy::Policy;
 use crate::lint::schedule::{self, Deadline};
@@ -36,6 +36,22 @@ pub struct Analysis {
     pub version: i32,
     pub diagnostics: Vec<LspDiagnostic>,
     pub dues: Vec<Due>,
+    pub layout: Layout,
+}
+
+/// What a suppression comment's place depends on, read from the lint's parse.
+#[derive(Debug)]
+pub enum Layout {
+    Markdown {
+        /// Each table's bytes.
+        tables: Vec<Span>,
+        /// Where the document's body starts: after a BOM and the front matter.
+        body_start: usize,
+    },
+    SecurityTxt {
+        /// Whether the file is OpenPGP-signed: no edit may touch it.
+        signed: bool,
+    },
 }
 
 /// One dated obligation, where it is written.
@@ -97,7 +113,7 @@ pub fn analyse(
             frequency_source,
         });
     };
-    match &parsed {
+    let layout = match &parsed {
         Parsed::Policy(doc) => {
             let policy = Policy::new(doc, pack);
             let window = i64::from(pack.rotation.warning_window_days);
@@ -116,6 +132,18 @@ pub fn analyse(
                     "the table".to_string(),
                 );
             }
+            Layout::Markdown {
+                tables: doc
+                    .tables
+                    .iter()
+                    .map(|t| t.span)
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                // After the front matter's closing line, else at the very start.
+                body_start: doc.front_matter.map_or(source.bom_len(), |front| {
+                    source.line_start(source.line_index(front.end.max(1) - 1) + 1)
+                }),
+            }
         }
         Parsed::SecurityTxt(txt) => {
             let window = i64::from(pack.security_txt.warning_window_days);
@@ -125,14 +153,18 @@ pub fn analyse(
                 offset,
                 "the Expires field".to_string(),
             );
+            Layout::SecurityTxt {
+                signed: txt.signature.is_some(),
+            }
         }
-    }
+    };
     dues.sort_by_key(|due| due.line);
     Analysis {
         uri,
         version,
         diagnostics,
         dues,
+        layout,
     }
 }
 

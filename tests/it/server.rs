@@ -1030,9 +1030,18 @@ fn a_security_txt_in_the_editor() {
         Encoding::Utf16,
     );
     assert!(silenced.contains("# policy-lint-disable-next-line txt-expired -- reason\nExpires:"));
-    assert!(
-        !actions.to_string().contains("Record"),
-        "no record action in a security.txt"
+    // "Renew security.txt until …": the text `renew` writes.
+    let renew = action(&actions, "Renew security.txt until 2027-11-21");
+    let renewed = server::apply(
+        &SourceFile::new(&path, text.clone()),
+        &edits_of(renew, &uri),
+        Encoding::Utf16,
     );
+    crate::policy_lint(dir.path())
+        .args(["renew", "--file", ".well-known/security.txt"])
+        .assert()
+        .success();
+    assert_eq!(renewed, std::fs::read_to_string(&path).expect("renewed"));
+    assert_ne!(renewed, text);
     assert_eq!(session.shutdown(), 0);
 }
