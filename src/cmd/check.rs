@@ -408,83 +408,109 @@ fn fix_mode(args: &CheckArgs) -> FixMode {
     }
 }
 
-/// Lints (and with fixes on, fixes) every input, in parallel, reports in input order. The
-/// policies go first: the facts of each are gathered as it is linted, when the run also has a
-/// security.txt to hold against its repository's policy.
+/// Lints (and with fixes on, fixes) every input, in parallel, reports in input order. Each
+/// security.txt is paired by path with the policy it answers to (the nearest one among the
+/// inputs in a folder above it) before anything is read. The policies go first, and the facts
+/// of each are gathered as it is linted; then the security.txt files, each held against its
+/// pair's facts, found by index.
 fn lint_inputs(
     inputs: &[Input],
     settings: &Settings,
     mode: FixMode,
 ) -> Vec<Result<FileReport, miette::Report>> {
-    let kinds: Vec<DocumentKind> = inputs
-        .iter()
-        .map(|input| DocumentKind::of(input.path(), &settings.pack))
-        .collect();
-    let of_kind = |kind: DocumentKind| -> Vec<(usize, &Input)> {
-        inputs
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| kinds[*index] == kind)
-            .collect()
-    };
-    let policies = of_kind(DocumentKind::Policy);
-    let txts = of_kind(DocumentKind::SecurityTxt);
     // The policies' facts are gathered only for an agreement rule to read.
     let agreement = rules::security_txt::agreement::RULES
         .iter()
         .any(|rule| settings.pack.enabled(rule.name));
-    let gather = !txts.is_empty() && agreement;
-    let mut results: Vec<(usize, Result<FileReport, miette::Report>)> = Vec::new();
-    let mut index = PolicyIndex::default();
-    for ((at, input), result) in policies.iter().zip(each_input(&policies, |(_, input)| {
-        lint_policy(input, settings, mode, gather)
-    })) {
-        results.push((
-            *at,
-            result.map(|(report, facts)| {
-                if let Some(facts) = facts {
-                    index.insert(input.path(), facts);
-                }
-                report
-            }),
-        ));
-    }
-    let linted = each_input(&txts, |(_, input)| {
-        let facts = agreement
-            .then(|| index.policy_of(input.path(), settings))
-            .flatten();
-        lint_security_txt_file(input, settings, mode, facts.as_deref())
+    let tasks = pair(inputs, &settings.pack);
+    let mut results: Vec<(usize, Result<FileReport, miette::Report>)> =
+        Vec::with_capacity(inputs.len());
+    let policies = each_input(&tasks, |task| {
+        let at = task.policy?;
+        let gather = agreement && !task.txts.is_empty();
+        Some((at, lint_policy(&inputs[at], settings, mode, gather)))
     });
-    results.extend(txts.iter().map(|(at, _)| *at).zip(linted));
-    results.sort_by_key(|(at, _)| *at);
+    let mut facts: Vec<Option<PolicyFacts>> = Vec::with_capacity(tasks.len());
+    for linted in policies {
+        let Some((at, result)) = linted else {
+            facts.push(None);
+            continue;
+        };
+        let (report, gathered) = match result {
+            Ok((report, gathered)) => (Ok(report), gathered),
+            Err(err) => (Err(err), None),
+        };
+        results.push((at, report));
+        facts.push(gathered);
+    }
+    let txts: Vec<(usize, usize)> = tasks
+        .iter()
+        .enumerate()
+        .flat_map(|(task, t)| t.txts.iter().map(move |&at| (task, at)))
+        .collect();
+    let on_disk = PoliciesOnDisk::default();
+    let linted = each_input(&txts, |&(task, at)| {
+        let input = &inputs[at];
+        let from_disk = (agreement && tasks[task].policy.is_none())
+            .then(|| on_disk.policy_of(input.path(), settings))
+            .flatten();
+        let policy = facts[task].as_ref().or(from_disk.as_deref());
+        lint_security_txt_file(input, settings, mode, policy)
+    });
+    results.extend(txts.iter().map(|&(_, at)| at).zip(linted));
+    results.sort_unstable_by_key(|(at, _)| *at);
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// The policies of a run by the directory they serve (the folder holding the policy, or
-/// holding the `.github/` or `docs/` it is in), for the security.txt files below it.
+/// One task of a run: a policy with the security.txt files that answer to it, or one
+/// security.txt whose policy is not among the inputs. Indexes into the inputs.
+struct Task {
+    policy: Option<usize>,
+    txts: Vec<usize>,
+}
+
+/// The inputs as tasks: each policy with the security.txt files in the folder it serves or
+/// below it (the nearest policy wins; of two serving one folder, the first), by path alone.
+fn pair(inputs: &[Input], pack: &crate::pack::Pack) -> Vec<Task> {
+    let mut tasks: Vec<Task> = Vec::with_capacity(inputs.len());
+    let mut txts = Vec::new();
+    let mut by_home: rustc_hash::FxHashMap<&Path, usize> = rustc_hash::FxHashMap::default();
+    for (at, input) in inputs.iter().enumerate() {
+        match DocumentKind::of(input.path(), pack) {
+            DocumentKind::Policy => {
+                by_home.entry(home_of(input.path())).or_insert(tasks.len());
+                tasks.push(Task {
+                    policy: Some(at),
+                    txts: Vec::new(),
+                });
+            }
+            DocumentKind::SecurityTxt => txts.push(at),
+        }
+    }
+    for at in txts {
+        let dir = inputs[at].path().parent().unwrap_or(Path::new(""));
+        match dir.ancestors().find_map(|d| by_home.get(d)) {
+            Some(&task) => tasks[task].txts.push(at),
+            None => tasks.push(Task {
+                policy: None,
+                txts: vec![at],
+            }),
+        }
+    }
+    tasks
+}
+
+/// The facts of policies read from disk, by repository root, for the security.txt files whose
+/// policy is not among the inputs.
 #[derive(Default)]
-struct PolicyIndex {
-    by_home: rustc_hash::FxHashMap<PathBuf, std::sync::Arc<PolicyFacts>>,
-    /// Policies read from disk for a security.txt whose policy is not among the inputs, by
-    /// repository root.
+struct PoliciesOnDisk {
     read: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<std::sync::Arc<PolicyFacts>>>>,
 }
 
-impl PolicyIndex {
-    fn insert(&mut self, policy: &Path, facts: PolicyFacts) {
-        let home = home_of(policy).to_path_buf();
-        self.by_home
-            .entry(home)
-            .or_insert_with(|| std::sync::Arc::new(facts));
-    }
-
-    /// The policy a security.txt at `path` answers to: the nearest one among the inputs in a
-    /// folder above it, else the one discovery finds in its repository.
+impl PoliciesOnDisk {
+    /// The policy discovery finds in the repository of the security.txt at `path`.
     fn policy_of(&self, path: &Path, settings: &Settings) -> Option<std::sync::Arc<PolicyFacts>> {
         let dir = path.parent().unwrap_or(Path::new(""));
-        if let Some(found) = dir.ancestors().find_map(|d| self.by_home.get(d)) {
-            return Some(found.clone());
-        }
         let start = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {

@@ -185,8 +185,29 @@ pub fn walk(
         return Err(err);
     }
     let mut found = std::mem::take(&mut *lock(&found));
-    found.sort();
+    found.sort_unstable_by(|a, b| path_order(a, b));
     Ok(found)
+}
+
+/// The order of `Path`'s `Ord` (component by component) for the paths of one walk, compared as
+/// bytes with a separator below every other byte: several times cheaper than splitting both
+/// into components, and a walk of many repositories sorts tens of thousands of paths. The two
+/// orders agree on paths whose separators are single and that differ only below a common
+/// prefix, as the paths of one walk do.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |byte: &u8| {
+        if std::path::is_separator(char::from(*byte)) {
+            0
+        } else {
+            *byte
+        }
+    };
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    a[common..].iter().map(key).cmp(b[common..].iter().map(key))
 }
 
 /// The walk's shared lists; a visitor that panicked has left nothing half-written in them.
@@ -223,4 +244,36 @@ pub fn repository_path(path: &Path, fallback: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_is_the_order_of_components() {
+        let paths = [
+            "walk/a/SECURITY.md",
+            "walk/a-b/SECURITY.md",
+            "walk/a.b/SECURITY.md",
+            "walk/a/.well-known/security.txt",
+            "walk/a/public/.well-known/security.txt",
+            "walk/ab/SECURITY.md",
+            "walk/A/SECURITY.md",
+            "walk/a/b/c/SECURITY.md",
+            "walk/a b/SECURITY.md",
+            "walk/é/SECURITY.md",
+            "walk/security.txt",
+            "walk/SECURITY.md",
+        ];
+        let mut by_components: Vec<&Path> = paths.iter().map(Path::new).collect();
+        let mut by_bytes = by_components.clone();
+        by_components.sort();
+        by_bytes.sort_by(|a, b| path_order(a, b));
+        assert_eq!(by_bytes, by_components);
+        assert_eq!(
+            path_order(Path::new("w/a"), Path::new("w/a")),
+            std::cmp::Ordering::Equal
+        );
+    }
 }
