@@ -422,15 +422,15 @@ fn lint_inputs(
     let agreement = rules::security_txt::agreement::RULES
         .iter()
         .any(|rule| settings.pack.enabled(rule.name));
-    let tasks = pair(inputs, &settings.pack);
+    let pairs = pair(inputs, &settings.pack);
     let mut results: Vec<(usize, Result<FileReport, miette::Report>)> =
         Vec::with_capacity(inputs.len());
-    let policies = each_input(&tasks, |task| {
-        let at = task.policy?;
-        let gather = agreement && !task.txts.is_empty();
+    let policies = each_input(&pairs, |pair| {
+        let at = pair.policy?;
+        let gather = agreement && !pair.txts.is_empty();
         Some((at, lint_policy(&inputs[at], settings, mode, gather)))
     });
-    let mut facts: Vec<Option<PolicyFacts>> = Vec::with_capacity(tasks.len());
+    let mut facts: Vec<Option<PolicyFacts>> = Vec::with_capacity(pairs.len());
     for linted in policies {
         let Some((at, result)) = linted else {
             facts.push(None);
@@ -443,18 +443,18 @@ fn lint_inputs(
         results.push((at, report));
         facts.push(gathered);
     }
-    let txts: Vec<(usize, usize)> = tasks
+    let txts: Vec<(usize, usize)> = pairs
         .iter()
         .enumerate()
-        .flat_map(|(task, t)| t.txts.iter().map(move |&at| (task, at)))
+        .flat_map(|(pair, p)| p.txts.iter().map(move |&at| (pair, at)))
         .collect();
     let on_disk = PoliciesOnDisk::default();
-    let linted = each_input(&txts, |&(task, at)| {
+    let linted = each_input(&txts, |&(pair, at)| {
         let input = &inputs[at];
-        let from_disk = (agreement && tasks[task].policy.is_none())
+        let from_disk = (agreement && pairs[pair].policy.is_none())
             .then(|| on_disk.policy_of(input.path(), settings))
             .flatten();
-        let policy = facts[task].as_ref().or(from_disk.as_deref());
+        let policy = facts[pair].as_ref().or(from_disk.as_deref());
         lint_security_txt_file(input, settings, mode, policy)
     });
     results.extend(txts.iter().map(|&(_, at)| at).zip(linted));
@@ -462,24 +462,24 @@ fn lint_inputs(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// One task of a run: a policy with the security.txt files that answer to it, or one
-/// security.txt whose policy is not among the inputs. Indexes into the inputs.
-struct Task {
+/// A policy with the security.txt files that answer to it, or one security.txt whose policy
+/// is not among the inputs. Indexes into the inputs.
+struct Pair {
     policy: Option<usize>,
     txts: Vec<usize>,
 }
 
-/// The inputs as tasks: each policy with the security.txt files in the folder it serves or
+/// The inputs as pairs: each policy with the security.txt files in the folder it serves or
 /// below it (the nearest policy wins; of two serving one folder, the first), by path alone.
-fn pair(inputs: &[Input], pack: &crate::pack::Pack) -> Vec<Task> {
-    let mut tasks: Vec<Task> = Vec::with_capacity(inputs.len());
+fn pair(inputs: &[Input], pack: &crate::pack::Pack) -> Vec<Pair> {
+    let mut pairs: Vec<Pair> = Vec::with_capacity(inputs.len());
     let mut txts = Vec::new();
     let mut by_home: rustc_hash::FxHashMap<&Path, usize> = rustc_hash::FxHashMap::default();
     for (at, input) in inputs.iter().enumerate() {
         match DocumentKind::of(input.path(), pack) {
             DocumentKind::Policy => {
-                by_home.entry(home_of(input.path())).or_insert(tasks.len());
-                tasks.push(Task {
+                by_home.entry(home_of(input.path())).or_insert(pairs.len());
+                pairs.push(Pair {
                     policy: Some(at),
                     txts: Vec::new(),
                 });
@@ -490,14 +490,14 @@ fn pair(inputs: &[Input], pack: &crate::pack::Pack) -> Vec<Task> {
     for at in txts {
         let dir = inputs[at].path().parent().unwrap_or(Path::new(""));
         match dir.ancestors().find_map(|d| by_home.get(d)) {
-            Some(&task) => tasks[task].txts.push(at),
-            None => tasks.push(Task {
+            Some(&pair) => pairs[pair].txts.push(at),
+            None => pairs.push(Pair {
                 policy: None,
                 txts: vec![at],
             }),
         }
     }
-    tasks
+    pairs
 }
 
 /// The facts of policies read from disk, by repository root, for the security.txt files whose
