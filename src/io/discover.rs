@@ -185,29 +185,23 @@ pub fn walk(
         return Err(err);
     }
     let mut found = std::mem::take(&mut *lock(&found));
-    found.sort_unstable_by(|a, b| path_order(a, b));
+    found.sort_by_cached_key(|path| order_key(path));
     Ok(found)
 }
 
-/// The order of `Path`'s `Ord` (component by component) for the paths of one walk, compared as
-/// bytes with a separator below every other byte: under half the instructions of splitting both
-/// into components, and a walk of many repositories sorts tens of thousands of paths. The two
-/// orders agree on paths whose separators are single and that differ only below a common
-/// prefix, as the paths of one walk do.
-fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let key = |byte: &u8| {
+/// The key that sorts the paths of one walk in the order of `Path`'s `Ord` (component by
+/// component): the path's bytes, with every separator lowered below every other byte. The two
+/// orders agree on paths whose separators are single, as the paths of one walk are. A walk of
+/// many repositories sorts tens of thousands of paths, and comparing keys as bytes takes a
+/// fraction of the instructions of splitting both paths into components at every comparison.
+fn order_key(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for byte in &mut key {
         if std::path::is_separator(char::from(*byte)) {
-            0
-        } else {
-            *byte
+            *byte = 0;
         }
-    };
-    let (a, b) = (
-        a.as_os_str().as_encoded_bytes(),
-        b.as_os_str().as_encoded_bytes(),
-    );
-    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    a[common..].iter().map(key).cmp(b[common..].iter().map(key))
+    }
+    key
 }
 
 /// The walk's shared lists; a visitor that panicked has left nothing half-written in them.
@@ -251,7 +245,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_order_is_the_order_of_components() {
+    fn order_key_sorts_as_components_do() {
         let paths = [
             "walk/a/SECURITY.md",
             "walk/a-b/SECURITY.md",
@@ -269,11 +263,7 @@ mod tests {
         let mut by_components: Vec<&Path> = paths.iter().map(Path::new).collect();
         let mut by_bytes = by_components.clone();
         by_components.sort();
-        by_bytes.sort_by(|a, b| path_order(a, b));
+        by_bytes.sort_by_cached_key(|path| order_key(path));
         assert_eq!(by_bytes, by_components);
-        assert_eq!(
-            path_order(Path::new("w/a"), Path::new("w/a")),
-            std::cmp::Ordering::Equal
-        );
     }
 }

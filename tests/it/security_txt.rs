@@ -517,6 +517,63 @@ fn the_agreement_reads_the_policy_from_disk_when_only_security_txt_is_named() {
     );
 }
 
+#[test]
+fn each_security_txt_is_held_against_the_nearest_policy_of_the_walk() {
+    let dir = temp_repo();
+    let policy = |address: &str| {
+        format!(
+            "# Security Policy\n\n## Supported Versions\n\nOnly the latest release.\n\n\
+             ## Reporting a Vulnerability\n\nE-mail {address}.\n"
+        )
+    };
+    let txt = |address: &str| {
+        format!(
+            "Contact: mailto:{address}\nExpires: 2027-06-30T23:59:59Z\n\
+             Encryption: https://widget-project.org/pgp-key.txt\n"
+        )
+    };
+    write(
+        dir.path(),
+        "SECURITY.md",
+        &policy("outer@widget-project.org"),
+    );
+    write(
+        dir.path(),
+        "site/.well-known/security.txt",
+        &txt("outer@widget-project.org"),
+    );
+    // A nested project whose policy lives in docs/, serving the folder above it, and a
+    // security.txt that sorts before that policy in the walk.
+    write(
+        dir.path(),
+        "inner/docs/SECURITY.md",
+        &policy("inner@widget-project.org"),
+    );
+    write(
+        dir.path(),
+        "inner/.well-known/security.txt",
+        &txt("inner@widget-project.org"),
+    );
+    write(
+        dir.path(),
+        "inner/public/.well-known/security.txt",
+        &txt("other@widget-project.org"),
+    );
+    let (_, found) = concise(dir.path(), &["."]);
+    let mismatches: Vec<&str> = found
+        .lines()
+        .filter(|line| line.contains("txt-contact-mismatch"))
+        .collect();
+    assert_eq!(mismatches.len(), 2, "{found}");
+    for line in mismatches {
+        assert!(
+            line.starts_with("./inner/public/.well-known/security.txt:"),
+            "{found}"
+        );
+        assert!(line.contains("./inner/docs/SECURITY.md"), "{found}");
+    }
+}
+
 /// Lines a security.txt is made of, well and badly written, for the property below.
 const LINES: &[&str] = &[
     "Contact: mailto:security@widget-project.org",

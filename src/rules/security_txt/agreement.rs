@@ -250,23 +250,38 @@ fn normalize_contact(value: &str) -> Option<String> {
     value.contains('@').then(|| normalize_email(value))
 }
 
+/// `mailto:` and the address, lower-cased. Built without `format!`: this runs for every
+/// address of every policy that has a security.txt.
 fn normalize_email(address: &str) -> String {
-    format!("mailto:{}", address.trim().to_lowercase())
+    let address = address.trim();
+    let mut normal = String::with_capacity("mailto:".len() + address.len());
+    normal.push_str("mailto:");
+    if address.is_ascii() {
+        normal.extend(address.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        normal.push_str(&address.to_lowercase());
+    }
+    normal
 }
 
 /// Scheme and host lower-cased, `http` read as `https`, without a trailing `/`.
 fn normalize_url(url: &str) -> String {
     let url = url.trim().trim_end_matches('/');
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some(colon) = url.as_bytes().windows(3).position(|w| w == b"://") else {
         return url.to_string();
     };
+    let (scheme, rest) = (&url[..colon], &url[colon + 3..]);
     let (host, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
-    let scheme = if scheme.eq_ignore_ascii_case("http") {
-        "https".to_string()
+    let mut normal = String::with_capacity(url.len() + 1);
+    if scheme.eq_ignore_ascii_case("http") {
+        normal.push_str("https");
     } else {
-        scheme.to_ascii_lowercase()
-    };
-    format!("{scheme}://{}{path}", host.to_ascii_lowercase())
+        normal.extend(scheme.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    normal.push_str("://");
+    normal.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    normal.push_str(path);
+    normal
 }
 
 /// Whether a `Policy` URL points at the repository's policy file or GitHub's policy page.
@@ -297,6 +312,14 @@ mod tests {
         assert_eq!(
             normalize_contact("http://example.org/Report"),
             normalize_contact("https://example.org/Report")
+        );
+        assert_eq!(
+            normalize_contact("HTTP://Example.org?topic=Security"),
+            Some("https://example.org?topic=Security".to_string())
+        );
+        assert_eq!(
+            normalize_contact("mailto:Sécurité@Example.org"),
+            Some("mailto:sécurité@example.org".to_string())
         );
         assert_eq!(normalize_contact("tel:+1-201-555-0123"), None);
     }
