@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use crate::document::Document;
+use crate::io::discover::is_named;
 use crate::io::source::SourceFile;
 use crate::pack::Pack;
 use crate::security_txt::SecurityTxt;
@@ -25,17 +26,9 @@ impl DocumentKind {
     /// The kind of the file at `path`: a security.txt when its name is one of the pack's
     /// `security-txt: file-names` (any case), else a Markdown policy.
     pub fn of(path: &Path, pack: &Pack) -> DocumentKind {
-        let name = path.file_name().map(|n| n.to_string_lossy());
-        match name {
-            Some(name)
-                if pack
-                    .security_txt
-                    .file_names
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(&name)) =>
-            {
-                DocumentKind::SecurityTxt
-            }
+        let names = &pack.security_txt.file_names;
+        match path.file_name() {
+            Some(name) if !names.is_empty() && is_named(name, names) => DocumentKind::SecurityTxt,
             _ => DocumentKind::Policy,
         }
     }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::WalkState;
+use rayon::slice::ParallelSliceMut;
 
 /// The directories, relative to the repository root, where GitHub and OpenSSF Scorecard look
 /// for a security policy.
@@ -30,7 +31,7 @@ pub fn discover(root: &Path, file_names: &[String]) -> Vec<PathBuf> {
         let mut here: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .filter(|entry| entry.file_type().is_ok_and(|t| !t.is_dir()))
-            .filter(|entry| is_policy_name(&entry.file_name().to_string_lossy(), file_names))
+            .filter(|entry| is_named(&entry.file_name(), file_names))
             .map(|entry| entry.path())
             .collect();
         here.sort();
@@ -71,13 +72,13 @@ impl<'a> Wanted<'a> {
 
     /// Whether the file at `path`, found walking `top`, is wanted.
     fn wants(&self, path: &Path, top: &Path) -> bool {
-        let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+        let Some(name) = path.file_name() else {
             return false;
         };
-        if is_policy_name(&name, self.policies) {
+        if is_named(name, self.policies) {
             return true;
         }
-        is_policy_name(&name, self.security_txt)
+        is_named(name, self.security_txt)
             && path.parent().is_some_and(|dir| {
                 dir.file_name().is_some_and(|d| d == ".well-known") || dir == top
             })
@@ -151,6 +152,7 @@ pub fn walk(
     exclude: &Exclude,
 ) -> Result<Vec<PathBuf>, ignore::Error> {
     // Directories are read on every core: on a large tree, reading them is a good part of a run.
+    // Each thread keeps what it finds, and hands it over when the walk is done.
     let found = Mutex::new(Vec::new());
     let failure = Mutex::new(None);
     ignore::WalkBuilder::new(dir)
@@ -166,17 +168,22 @@ pub fn walk(
         })
         .build_parallel()
         .run(|| {
-            Box::new(|entry| match entry {
+            let failure = &failure;
+            let mut kept = Kept {
+                paths: Vec::new(),
+                all: &found,
+            };
+            Box::new(move |entry| match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file())
                         && wanted.wants(entry.path(), dir)
                     {
-                        lock(&found).push(entry.into_path());
+                        kept.paths.push(entry.into_path());
                     }
                     WalkState::Continue
                 }
                 Err(err) => {
-                    lock(&failure).get_or_insert(err);
+                    lock(failure).get_or_insert(err);
                     WalkState::Quit
                 }
             })
@@ -185,7 +192,8 @@ pub fn walk(
         return Err(err);
     }
     let mut found = std::mem::take(&mut *lock(&found));
-    found.sort_by_cached_key(|path| order_key(path));
+    // On every core: a walk of many repositories sorts tens of thousands of paths.
+    found.par_sort_by_cached_key(|path| order_key(path));
     Ok(found)
 }
 
@@ -204,6 +212,18 @@ fn order_key(path: &Path) -> Vec<u8> {
     key
 }
 
+/// The paths one thread of a walk found, added to the walk's list when the thread is done.
+struct Kept<'a> {
+    paths: Vec<PathBuf>,
+    all: &'a Mutex<Vec<PathBuf>>,
+}
+
+impl Drop for Kept<'_> {
+    fn drop(&mut self) {
+        lock(self.all).append(&mut self.paths);
+    }
+}
+
 /// The walk's shared lists; a visitor that panicked has left nothing half-written in them.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -211,8 +231,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn is_policy_name(name: &str, file_names: &[String]) -> bool {
-    file_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+/// Whether the file `name` is one of `file_names`, in any case.
+pub fn is_named(name: &std::ffi::OsStr, file_names: &[String]) -> bool {
+    let name = name.as_encoded_bytes();
+    file_names
+        .iter()
+        .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// `path` relative to `base` when it lies below it, for display.

@@ -23,15 +23,37 @@ pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
 
 /// A file's bytes, read without asking its size first: `fs::read` asks the file's size and
 /// position (two system calls more a file), and most policies and every security.txt fit
-/// the first buffer anyway.
+/// the first read anyway. That read goes into a buffer each thread keeps (so it is neither
+/// allocated nor zeroed for every file), and the text is copied out at its exact size.
+///
+/// A read that returns less than the buffer holds is taken as the end of the file, as a
+/// regular file's read is (Linux, macOS and Windows fill the buffer unless the file ends):
+/// that saves the read that would only answer "end of file". Were a file system ever to
+/// return less in the middle of a file, `--fix` still loses nothing: [`replace`] reads the
+/// whole file again before it writes, and leaves alone a file that is not the text it fixed.
 fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(8 * 1024);
-    // Through `take`, which gives no size hint: the buffer grows as it fills.
-    file.take(u64::MAX).read_to_end(&mut bytes)?;
-    // Kept as the document's text: no more room than the text.
-    bytes.shrink_to_fit();
+    const FIRST_READ: usize = 8 * 1024;
+    thread_local! {
+        static FIRST: std::cell::RefCell<Box<[u8]>> =
+            std::cell::RefCell::new(vec![0; FIRST_READ].into_boxed_slice());
+    }
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = FIRST.with_borrow_mut(|buffer| -> std::io::Result<Vec<u8>> {
+        loop {
+            match file.read(buffer) {
+                Ok(read) => return Ok(buffer[..read].to_vec()),
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+    })?;
+    if bytes.len() == FIRST_READ {
+        // Through `take`, which gives no size hint: the buffer grows as it fills.
+        file.take(u64::MAX).read_to_end(&mut bytes)?;
+        // Kept as the document's text: no more room than the text.
+        bytes.shrink_to_fit();
+    }
     Ok(bytes)
 }
 
@@ -162,6 +184,19 @@ pub fn replace(path: &Path, original: &[u8], text: &str) -> Result<(), miette::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_against_the_first_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for size in [0, 1, 8 * 1024 - 1, 8 * 1024, 8 * 1024 + 1, 3 * 8 * 1024 + 5] {
+            let path = dir.path().join(format!("{size}.md"));
+            let bytes: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &bytes).expect("write");
+            let read = read_bytes(&path).expect("read");
+            assert_eq!(read, bytes, "a file of {size} bytes");
+            assert_eq!(read.capacity(), read.len(), "kept at its size");
+        }
+    }
 
     #[test]
     fn a_file_changed_since_it_was_read_is_left_alone() {

@@ -407,17 +407,24 @@ pub fn is_channel(pack: &Pack, contact: &Contact, in_reporting_section: bool) ->
 
 /// Whether the contact's host is one of the example domains or a subdomain of one.
 fn is_example(contact: &Contact, ignored: &[String]) -> bool {
-    let text = contact.text.to_lowercase();
+    // Compared without allocating (this runs for every address and URL of every policy),
+    // but for the rare text outside ASCII, whose case only `to_lowercase` folds.
+    let folded;
+    let text = if contact.text.is_ascii() {
+        contact.text.as_str()
+    } else {
+        folded = contact.text.to_lowercase();
+        folded.as_str()
+    };
     let host = match text.split_once('@') {
         Some((_, host)) => host,
         None => text
             .split_once("://")
-            .map_or(text.as_str(), |(_, rest)| rest)
+            .map_or(text, |(_, rest)| rest)
             .split(['/', ':', '?', '#'])
             .next()
             .unwrap_or(""),
     };
-    // Compared without allocating: this runs for every address and URL of every policy.
     ignored.iter().any(|domain| {
         host.eq_ignore_ascii_case(domain)
             || host.len() > domain.len()

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::dates::{self, Frequency, days_text, iso};
 use crate::io::source::{SourceFile, Span};
 use crate::lint::policy::{DatedField, FieldKind, KindTable, Policy, TableKind};
-use crate::security_txt::SecurityTxt;
+use crate::security_txt::{Expiry, SecurityTxt};
 
 /// What an obligation promises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -373,15 +373,17 @@ impl Deadline {
         window_days: i64,
     ) -> Deadline {
         let source = txt.source;
-        let expires = txt.expires();
-        let (span, due, because) = match &expires {
-            Some((field, Some(at))) => (field.value, Some(at.naive_utc().date()), None),
-            Some((field, None)) => (
-                field.value,
+        let (span, due, because) = match txt.expires() {
+            Some(Expiry {
+                value,
+                at: Some(at),
+            }) => (*value, Some(at.naive_utc().date()), None),
+            Some(Expiry { value, at: None }) => (
+                *value,
                 None,
                 Some(format!(
                     "`Expires: {}` is not an RFC 3339 date-time",
-                    txt.value(field)
+                    txt.text(*value)
                 )),
             ),
             None => (

@@ -8,6 +8,8 @@
 
 mod parse;
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::io::source::{SourceFile, Span};
@@ -43,6 +45,15 @@ pub struct SecurityTxt<'s> {
     pub lines: Vec<Line>,
     /// The cleartext signature's frame, when the file is signed.
     pub signature: Option<Signature>,
+    /// Every `Expires` field, in file order, read once for every rule that needs its date.
+    pub expiries: Vec<Expiry>,
+}
+
+/// The value of an `Expires` field, and its time when it is an RFC 3339 date-time.
+#[derive(Debug)]
+pub struct Expiry {
+    pub value: Span,
+    pub at: Option<DateTime<FixedOffset>>,
 }
 
 /// How a line ends.
@@ -87,8 +98,9 @@ pub enum LineKind {
 pub struct Field {
     /// The name as written, without blanks around it.
     pub name: Span,
-    /// The name lower-cased, for matching (field names are case-insensitive, §2.4).
-    pub key: String,
+    /// The name lower-cased, for matching (field names are case-insensitive, §2.4): one of
+    /// [`KNOWN_FIELDS`] for the fields RFC 9116 defines.
+    pub key: Cow<'static, str>,
     pub colon: usize,
     /// The value, without the blanks around it; empty (at the end of the line) when there is none.
     pub value: Span,
@@ -139,10 +151,9 @@ impl<'s> SecurityTxt<'s> {
         self.text(field.value)
     }
 
-    /// The first `Expires` field with its time, when the value is an RFC 3339 date-time.
-    pub fn expires(&self) -> Option<(&Field, Option<DateTime<FixedOffset>>)> {
-        let field = self.fields_named("expires").next()?;
-        Some((field, parse_expires(self.value(field))))
+    /// The first `Expires` field, with its time when the value is an RFC 3339 date-time.
+    pub fn expires(&self) -> Option<&Expiry> {
+        self.expiries.first()
     }
 
     /// The comments, each as (the whole comment, its text after `#`).

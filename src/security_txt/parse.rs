@@ -1,7 +1,11 @@
 //! The security.txt parser: one pass over the lines (RFC 9116 §3–4), following the OpenPGP
 //! cleartext frame (RFC 4880 §7.1) where the file is signed.
 
-use super::{Ending, Field, Line, LineKind, SecurityTxt, Signature};
+use std::borrow::Cow;
+
+use super::{
+    Ending, Expiry, Field, KNOWN_FIELDS, Line, LineKind, SecurityTxt, Signature, parse_expires,
+};
 use crate::io::source::{SourceFile, Span};
 
 const SIGNED_MESSAGE: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
@@ -163,10 +167,21 @@ pub(super) fn parse(source: &SourceFile) -> SecurityTxt<'_> {
             State::Unsigned | State::AfterSignature => {}
         }
     }
+    let expiries = lines
+        .iter()
+        .filter_map(|line| match &line.kind {
+            LineKind::Field(field) if field.key == "expires" => Some(Expiry {
+                value: field.value,
+                at: parse_expires(source.slice(field.value)),
+            }),
+            _ => None,
+        })
+        .collect();
     SecurityTxt {
         source,
         lines,
         signature,
+        expiries,
     }
 }
 
@@ -191,13 +206,26 @@ fn body_line(source: &SourceFile, span: Span) -> (Span, LineKind) {
     let name_end = span.start + name.trim_end().len();
     let after = &content[colon + 1..];
     let value_start = span.start + colon + 1 + (after.len() - after.trim_start().len());
+    let name = name.trim_end();
     let field = Field {
         name: Span::new(span.start, name_end),
-        key: name.trim_end().to_lowercase(),
+        key: key_of(name),
         colon: span.start + colon,
         value: Span::new(value_start.min(span.end), span.end),
     };
     (span, LineKind::Field(field))
+}
+
+/// A field name lower-cased: one of [`KNOWN_FIELDS`] when it names one, so that the fields
+/// RFC 9116 defines take no allocation.
+fn key_of(name: &str) -> Cow<'static, str> {
+    match KNOWN_FIELDS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(name))
+    {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name.to_lowercase()),
+    }
 }
 
 /// `span` without trailing blanks (spaces, tabs).

@@ -147,7 +147,7 @@ pub fn analyse(
         }
         Parsed::SecurityTxt(txt) => {
             let window = i64::from(pack.security_txt.warning_window_days);
-            let offset = txt.expires().map_or(0, |(field, _)| field.value.start);
+            let offset = txt.expires().map_or(0, |expiry| expiry.value.start);
             push(
                 Deadline::expiry(txt, "", today, window),
                 offset,

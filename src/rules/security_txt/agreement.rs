@@ -14,7 +14,7 @@ use crate::io::source::Span;
 use crate::lint::policy::{self, Policy};
 use crate::lint::schedule;
 use crate::pack::Pack;
-use crate::security_txt::SecurityTxt;
+use crate::security_txt::{Expiry, SecurityTxt};
 
 declare_rule! {
     /// ## What it does
@@ -155,14 +155,20 @@ pub fn check(
         contacts(txt, facts, out);
     }
     if pack.enabled(ExpiresBeforeReview::META.name)
-        && let (Some(review), Some((field, Some(at)))) = (facts.next_review, txt.expires())
+        && let (
+            Some(review),
+            Some(Expiry {
+                value,
+                at: Some(at),
+            }),
+        ) = (facts.next_review, txt.expires())
     {
         let expires = at.naive_utc().date();
         // Past either date, `txt-expired` or `review-overdue` says what matters.
         if today <= expires && expires < review {
             out.push(finding(
                 &ExpiresBeforeReview::META,
-                field.value,
+                *value,
                 format!(
                     "security.txt expires on {}, before {}'s next review on {}",
                     iso(expires),
@@ -205,7 +211,6 @@ fn contacts(txt: &SecurityTxt<'_>, facts: &PolicyFacts, out: &mut Vec<Diagnostic
         let Some(normal) = normalize_contact(value) else {
             continue;
         };
-        listed.push(normal.clone());
         if !facts.mentioned.contains(&normal) {
             out.push(finding(
                 &ContactMismatch::META,
@@ -215,6 +220,7 @@ fn contacts(txt: &SecurityTxt<'_>, facts: &PolicyFacts, out: &mut Vec<Diagnostic
                 None,
             ));
         }
+        listed.push(normal);
     }
     let at = txt
         .fields_named("contact")
@@ -239,12 +245,17 @@ fn contacts(txt: &SecurityTxt<'_>, facts: &PolicyFacts, out: &mut Vec<Diagnostic
 /// A `Contact` value in the form channels are compared in; `None` for a telephone number or
 /// a value that is neither an address nor a web URL.
 fn normalize_contact(value: &str) -> Option<String> {
-    let lower = value.to_ascii_lowercase();
-    if let Some(address) = lower.strip_prefix("mailto:") {
+    let starts_with = |prefix: &str| {
+        value
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if starts_with("mailto:") {
+        let address = &value["mailto:".len()..];
         let address = address.split('?').next().unwrap_or(address);
         return Some(normalize_email(address));
     }
-    if lower.starts_with("https://") || lower.starts_with("http://") {
+    if starts_with("https://") || starts_with("http://") {
         return Some(normalize_url(value));
     }
     value.contains('@').then(|| normalize_email(value))
@@ -257,7 +268,8 @@ fn normalize_email(address: &str) -> String {
     let mut normal = String::with_capacity("mailto:".len() + address.len());
     normal.push_str("mailto:");
     if address.is_ascii() {
-        normal.extend(address.chars().map(|c| c.to_ascii_lowercase()));
+        normal.push_str(address);
+        normal.make_ascii_lowercase();
     } else {
         normal.push_str(&address.to_lowercase());
     }

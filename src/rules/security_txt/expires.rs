@@ -8,7 +8,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::io::source::Span;
 use crate::lint::rule::{RuleMeta, TxtContext, TxtRule};
-use crate::security_txt::{SecurityTxt, parse_expires};
+use crate::security_txt::SecurityTxt;
 
 /// How to renew, for every help text of this family.
 const RENEW: &str = "renew it with `policy-lint renew` (a year ahead, minus a day), or \
@@ -87,12 +87,12 @@ impl TxtRule for InvalidExpires {
     }
 
     fn check(&self, txt: &SecurityTxt<'_>, _: &TxtContext<'_>, out: &mut Vec<Diagnostic>) {
-        for field in txt.fields_named("expires") {
-            let value = txt.value(field);
-            if !value.is_empty() && parse_expires(value).is_none() {
+        for expiry in txt.expiries.iter().filter(|e| e.at.is_none()) {
+            let value = txt.text(expiry.value);
+            if !value.is_empty() {
                 out.push(finding(
                     &Self::META,
-                    field.value,
+                    expiry.value,
                     format!("`{value}` is not an RFC 3339 date-time"),
                     format!(
                         "write it as `YYYY-MM-DDTHH:MM:SSZ`, e.g. `2026-12-31T23:59:59Z`; or {RENEW}"
@@ -106,10 +106,9 @@ impl TxtRule for InvalidExpires {
 
 /// Each `Expires` that parses, with its day in UTC.
 fn expiry_dates<'t>(txt: &'t SecurityTxt<'_>) -> impl Iterator<Item = (Span, NaiveDate)> + 't {
-    txt.fields_named("expires").filter_map(|field| {
-        let at = parse_expires(txt.value(field))?;
-        Some((field.value, at.naive_utc().date()))
-    })
+    txt.expiries
+        .iter()
+        .filter_map(|expiry| Some((expiry.value, expiry.at?.naive_utc().date())))
 }
 
 declare_rule! {

@@ -131,7 +131,7 @@ impl TxtRule for NotUri {
     fn check(&self, txt: &SecurityTxt<'_>, _: &TxtContext<'_>, out: &mut Vec<Diagnostic>) {
         for field in txt
             .fields()
-            .filter(|f| URI_FIELDS.contains(&f.key.as_str()))
+            .filter(|f| URI_FIELDS.contains(&f.key.as_ref()))
         {
             let value = txt.value(field);
             if value.is_empty() {
@@ -166,7 +166,9 @@ impl TxtRule for NotUri {
                 }
                 Some(scheme)
                     if field.key == "contact"
-                        && !CONTACT_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) =>
+                        && !CONTACT_SCHEMES
+                            .iter()
+                            .any(|known| known.eq_ignore_ascii_case(scheme)) =>
                 {
                     out.push(finding(
                         &Self::META,
@@ -208,7 +210,7 @@ impl TxtRule for InsecureUri {
     fn check(&self, txt: &SecurityTxt<'_>, _: &TxtContext<'_>, out: &mut Vec<Diagnostic>) {
         for field in txt
             .fields()
-            .filter(|f| URI_FIELDS.contains(&f.key.as_str()))
+            .filter(|f| URI_FIELDS.contains(&f.key.as_ref()))
         {
             let value = txt.value(field);
             if uri_scheme(value).is_some_and(|s| s.eq_ignore_ascii_case("http")) {
@@ -439,7 +441,7 @@ impl TxtRule for UnknownField {
         for field in txt.fields() {
             if field.key.is_empty()
                 || field.value.is_empty()
-                || KNOWN_FIELDS.contains(&field.key.as_str())
+                || KNOWN_FIELDS.contains(&field.key.as_ref())
             {
                 continue;
             }
