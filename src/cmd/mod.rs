@@ -76,7 +76,10 @@ pub fn drop_in_background<T: Send + 'static>(items: Vec<T>) {
 
 /// A document to lint: a file, or the text read from standard input (PATH `-`).
 pub enum Input {
+    /// A file named on the command line or found by discovery: it may be a pipe.
     File(PathBuf),
+    /// A regular file a directory walk found.
+    Walked(PathBuf),
     Stdin(SourceFile),
 }
 
@@ -84,7 +87,7 @@ impl Input {
     /// The path shown for it: the file's path, `--stdin-filename`, or `-`.
     pub fn path(&self) -> &Path {
         match self {
-            Input::File(path) => path,
+            Input::File(path) | Input::Walked(path) => path,
             Input::Stdin(source) => source.path(),
         }
     }
@@ -92,6 +95,7 @@ impl Input {
     pub fn read(&self) -> Result<SourceFile, miette::Report> {
         match self {
             Input::File(path) => write::read_source(path),
+            Input::Walked(path) => write::read_regular_file(path),
             Input::Stdin(source) => Ok(source.clone()),
         }
     }
@@ -156,7 +160,7 @@ pub fn inputs(
                 })?;
         found.inputs.extend(
             txt.into_iter()
-                .map(|path| Input::File(discover::display_path(&path, cwd))),
+                .map(|path| Input::Walked(discover::display_path(&path, cwd))),
         );
         return Ok(found);
     }
@@ -182,7 +186,7 @@ pub fn inputs(
             if files.is_empty() && !settings.pack.file_names.is_empty() {
                 found.without_policy.push(Searched::Walk(path.clone()));
             }
-            found.inputs.extend(files.into_iter().map(Input::File));
+            found.inputs.extend(files.into_iter().map(Input::Walked));
         } else if !path.exists() && path.symlink_metadata().is_err() {
             return Err(missing_path(path));
         } else if !(finding.force_exclude && exclude.excludes(path, false)) {

@@ -9,9 +9,24 @@ use crate::diagnostic::Edit;
 use crate::fix;
 use crate::io::source::{EncodingError, SourceFile};
 
-/// Reads a file as UTF-8; anything else is an error that names the file.
+/// Reads a file as UTF-8; anything else is an error that names the file. The file may be
+/// anything a PATH names (a pipe, `/dev/stdin`): it is read to its end.
 pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
-    let bytes = read_bytes(path).map_err(|err| {
+    read_as_source(path, false)
+}
+
+/// [`read_source`] of a regular file, as a directory walk finds them: a read that returns
+/// less than it asked for is the end of a regular file (Linux, macOS and Windows fill the
+/// buffer unless the file ends), which saves the read that would only answer "end of
+/// file". Were a file system ever to return less in the middle of a file, `--fix` would
+/// still lose nothing: [`replace`] reads the whole file again before it writes, and leaves
+/// alone a file that is not the text it fixed.
+pub fn read_regular_file(path: &Path) -> Result<SourceFile, miette::Report> {
+    read_as_source(path, true)
+}
+
+fn read_as_source(path: &Path, short_read_is_end: bool) -> Result<SourceFile, miette::Report> {
+    let bytes = read_bytes(path, short_read_is_end).map_err(|err| {
         miette::miette!(
             help = "check the path; a file PATH is linted as given",
             "cannot read {}: {err}",
@@ -25,13 +40,8 @@ pub fn read_source(path: &Path) -> Result<SourceFile, miette::Report> {
 /// position (two system calls more a file), and most policies and every security.txt fit
 /// the first read anyway. That read goes into a buffer each thread keeps (so it is neither
 /// allocated nor zeroed for every file), and the text is copied out at its exact size.
-///
-/// A read that returns less than the buffer holds is taken as the end of the file, as a
-/// regular file's read is (Linux, macOS and Windows fill the buffer unless the file ends):
-/// that saves the read that would only answer "end of file". Were a file system ever to
-/// return less in the middle of a file, `--fix` still loses nothing: [`replace`] reads the
-/// whole file again before it writes, and leaves alone a file that is not the text it fixed.
-fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+/// With `short_read_is_end`, a first read that does not fill the buffer is the whole file.
+fn read_bytes(path: &Path, short_read_is_end: bool) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     const FIRST_READ: usize = 8 * 1024;
     thread_local! {
@@ -48,7 +58,8 @@ fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
             }
         }
     })?;
-    if bytes.len() == FIRST_READ {
+    let ended = bytes.is_empty() || short_read_is_end && bytes.len() < FIRST_READ;
+    if !ended {
         // Through `take`, which gives no size hint: the buffer grows as it fills.
         file.take(u64::MAX).read_to_end(&mut bytes)?;
         // Kept as the document's text: no more room than the text.
@@ -192,10 +203,46 @@ mod tests {
             let path = dir.path().join(format!("{size}.md"));
             let bytes: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
             std::fs::write(&path, &bytes).expect("write");
-            let read = read_bytes(&path).expect("read");
-            assert_eq!(read, bytes, "a file of {size} bytes");
-            assert_eq!(read.capacity(), read.len(), "kept at its size");
+            for short_read_is_end in [false, true] {
+                let read = read_bytes(&path, short_read_is_end).expect("read");
+                assert_eq!(read, bytes, "a file of {size} bytes");
+                assert_eq!(read.capacity(), read.len(), "kept at its size");
+            }
         }
+    }
+
+    /// A pipe hands over what has been written so far: its first short read is not its end.
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_read_to_its_end() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("SECURITY.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let writer = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || {
+                let mut pipe = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&fifo)
+                    .expect("open the pipe");
+                pipe.write_all(b"# Security\n").expect("write");
+                pipe.flush().expect("flush");
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                pipe.write_all(b"Report to security@example.org\n")
+                    .expect("write");
+            }
+        });
+        let source = read_source(&fifo).expect("read");
+        writer.join().expect("writer");
+        assert_eq!(source.text, "# Security\nReport to security@example.org\n");
     }
 
     #[test]
