@@ -537,6 +537,10 @@ const GRANDFATHERED: &[&str] = &[
 /// or three letters: the four- to eight-letter form is reserved, no language is registered
 /// under it, and it is what `English` or `Deutsch` would otherwise pass as.
 pub fn is_language_tag(tag: &str) -> bool {
+    // The common tag, a language alone (`en`, `nld`), read without allocating.
+    if (2..=3).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return true;
+    }
     let lower = tag.to_ascii_lowercase();
     if GRANDFATHERED.contains(&lower.as_str()) {
         return true;
