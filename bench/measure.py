@@ -8,7 +8,8 @@ fresh copy for --fix); `runs` overrides RUNS for a command too slow to repeat.
 
 A command runs RUNS times, or, when it is quick, as many times as fill MIN_SECONDS (at most
 MAX_RUNS): the median of five runs of a few milliseconds moves with every hiccup of the machine.
-The commands take turns, one run each, until each has had its runs.
+The commands take turns, one run each, until each has had its runs; every other round goes in
+the reverse order.
 
 The timings are of a warm page cache: a run that read from disk (a major page fault of the
 process, or more than 256 KiB read by the machine: Linux's pgpgin) is run again, at most
@@ -70,8 +71,12 @@ def main():
     # Round after round, each command that needs more runs runs once, so that every command
     # is measured across the same stretch of time: a machine that slows down for a minute
     # slows every row, not the one it happened to measure.
+    # Every other round runs them in the reverse order, so that no row always runs first.
+    rounds = 0
     while any(len(r["times"]) < r["runs"] for r in results):
-        for step, result in zip(plan, results):
+        turns = list(zip(plan, results))
+        rounds += 1
+        for step, result in turns if rounds % 2 else reversed(turns):
             if len(result["times"]) >= result["runs"]:
                 continue
             for attempt in range(RETRIES + 1):
