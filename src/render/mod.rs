@@ -62,16 +62,25 @@ impl Report {
         crate::io::discover::repository_path(file.source.path(), &self.root)
     }
 
+    /// The counts of the report, in one pass over it: a run over many repositories has
+    /// tens of thousands of reports, long out of the caches.
     pub fn summary(&self) -> Summary {
-        let all = || self.files.iter().flat_map(|f| &f.diagnostics);
-        Summary {
+        let mut summary = Summary::default();
+        for file in &self.files {
+            let mut missing_policy = false;
+            for d in &file.diagnostics {
+                match d.severity {
+                    Severity::Error => summary.errors += 1,
+                    Severity::Warning => summary.warnings += 1,
+                }
+                summary.fixable += usize::from(d.fix.is_some());
+                missing_policy |= d.rule == crate::rules::MissingPolicy::META.name;
+            }
             // A directory in which no policy was found is a finding, not a file linted.
-            files: self.files.iter().filter(|f| !f.is_missing_policy()).count(),
-            errors: all().filter(|d| d.severity == Severity::Error).count(),
-            warnings: all().filter(|d| d.severity == Severity::Warning).count(),
-            fixable: all().filter(|d| d.fix.is_some()).count(),
-            fixed: self.files.iter().map(|f| f.fixed).sum(),
+            summary.files += usize::from(!missing_policy);
+            summary.fixed += file.fixed;
         }
+        summary
     }
 
     /// Whether any finding that `counts` is at or above `threshold`.
