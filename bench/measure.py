@@ -3,8 +3,9 @@
 time and the peak resident memory of the process (from wait4's rusage). Used by compare.sh.
 
 The plan is JSON on stdin: [{"input": ..., "tool": ..., "cmd": [...], "setup": [...]?,
-"runs": N?, "min_runs": N?, "against": TOOL?}, ...]; `setup`, when given, runs before every run of `cmd` and is not timed (a
-fresh copy for --fix); `runs` overrides RUNS for a command too slow to repeat.
+"runs": N?, "min_runs": N?, "against": TOOL?}, ...]; `setup`, when given, runs before every
+run of `cmd` and is not timed (a fresh copy for --fix); `runs` overrides RUNS for a command
+too slow to repeat.
 
 A command runs RUNS times, or, when it is quick, as many times as fill MIN_SECONDS (at most
 MAX_RUNS): the median of five runs of a few milliseconds moves with every hiccup of the machine.
@@ -120,6 +121,7 @@ def main():
     if notes:
         print()
         print("\n".join(notes))
+
 
 if __name__ == "__main__":
     main()

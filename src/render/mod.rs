@@ -67,17 +67,15 @@ impl Report {
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
         for file in &self.files {
-            let mut missing_policy = false;
             for d in &file.diagnostics {
                 match d.severity {
                     Severity::Error => summary.errors += 1,
                     Severity::Warning => summary.warnings += 1,
                 }
                 summary.fixable += usize::from(d.fix.is_some());
-                missing_policy |= d.rule == crate::rules::MissingPolicy::META.name;
             }
             // A directory in which no policy was found is a finding, not a file linted.
-            summary.files += usize::from(!missing_policy);
+            summary.files += usize::from(!file.is_missing_policy());
             summary.fixed += file.fixed;
         }
         summary
