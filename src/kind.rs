@@ -26,9 +26,10 @@ impl DocumentKind {
     /// The kind of the file at `path`: a security.txt when its name is one of the pack's
     /// `security-txt: file-names` (any case), else a Markdown policy.
     pub fn of(path: &Path, pack: &Pack) -> DocumentKind {
-        let names = &pack.security_txt.file_names;
         match path.file_name() {
-            Some(name) if !names.is_empty() && is_named(name, names) => DocumentKind::SecurityTxt,
+            Some(name) if is_named(name, &pack.security_txt.file_names) => {
+                DocumentKind::SecurityTxt
+            }
             _ => DocumentKind::Policy,
         }
     }

@@ -202,13 +202,11 @@ fn body_line(source: &SourceFile, span: Span) -> (Span, LineKind) {
     let Some(colon) = content.find(':') else {
         return (span, LineKind::Invalid);
     };
-    let name = &content[..colon];
-    let name_end = span.start + name.trim_end().len();
+    let name = content[..colon].trim_end();
     let after = &content[colon + 1..];
     let value_start = span.start + colon + 1 + (after.len() - after.trim_start().len());
-    let name = name.trim_end();
     let field = Field {
-        name: Span::new(span.start, name_end),
+        name: Span::new(span.start, span.start + name.len()),
         key: key_of(name),
         colon: span.start + colon,
         value: Span::new(value_start.min(span.end), span.end),
