@@ -453,31 +453,25 @@ fn lint_inputs(
             .or(from_disk.as_deref());
         lint_security_txt_file(input, settings, mode, facts)
     });
-    // Back to input order, merging the two lists, each in it already.
-    let mut results = Vec::with_capacity(inputs.len());
+    // Back to input order. Each list is in it already: the stable sort merges the two runs
+    // in one pass.
     let mut facts = Vec::new();
-    let mut policy_results = policies.iter().zip(linted_policies).peekable();
-    let mut txt_results = txts.iter().zip(linted_txts).peekable();
-    loop {
-        let policy_first = match (policy_results.peek(), txt_results.peek()) {
-            (Some((policy, _)), Some((txt, _))) => policy < txt,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        if policy_first {
-            if let Some((_, result)) = policy_results.next() {
-                results.push(result.map(|(report, gathered)| {
-                    facts.extend(gathered);
-                    report
-                }));
-            }
-        } else if let Some((_, result)) = txt_results.next() {
-            results.push(result);
-        }
-    }
+    let mut results: Vec<(usize, Result<FileReport, miette::Report>)> = policies
+        .iter()
+        .copied()
+        .zip(linted_policies)
+        .map(|(at, result)| {
+            let report = result.map(|(report, gathered)| {
+                facts.extend(gathered);
+                report
+            });
+            (at, report)
+        })
+        .chain(txts.iter().copied().zip(linted_txts))
+        .collect();
+    results.sort_by_key(|&(at, _)| at);
     super::drop_in_background(facts);
-    results
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// For each security.txt (`txts`, indexes into `inputs`), the policy it answers to, as a
