@@ -9,7 +9,7 @@
 #     a bare pulldown-cmark parse, a hello-world process
 #
 # Below the table, what linting each security.txt beside its policy costs: the median of the
-# paired ratios of the two security.txt rows (at least 21 runs each). Runs that read from disk
+# paired ratios of the two security.txt rows (at least 41 runs each). Runs that read from disk
 # are run again (see measure.py): the table is of a warm page cache.
 #
 # Everything it installs or generates goes to bench/cache/ (ignored by git): rumdl from PyPI
@@ -119,8 +119,8 @@ plan() {
  {"input": "one 5 KB policy", "tool": "markdownlint-cli2", "cmd": ["$mdl", "$corpus/one/SECURITY.md"]},
  {"input": "one 5 KB policy", "tool": "bare parse", "cmd": ["$bare", "$corpus/one/SECURITY.md"]},
  {"input": "10,000 policies", "tool": "policy-lint", "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/many"]},
- {"input": "10,000 policies + security.txt", "tool": "policy-lint", "against": "policy-lint, SECURITY.md alone", "min_runs": 21, "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/both"]},
- {"input": "10,000 policies + security.txt", "tool": "policy-lint, SECURITY.md alone", "min_runs": 21, "cmd": ["$policy_lint", "--config", "$cache/policies-only.yml", "--today", "$today", "--format", "concise", "$corpus/both"]},
+ {"input": "10,000 policies + security.txt", "tool": "policy-lint", "against": "policy-lint, SECURITY.md alone", "min_runs": 41, "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--format", "concise", "$corpus/both"]},
+ {"input": "10,000 policies + security.txt", "tool": "policy-lint, SECURITY.md alone", "min_runs": 41, "cmd": ["$policy_lint", "--config", "$cache/policies-only.yml", "--today", "$today", "--format", "concise", "$corpus/both"]},
  {"input": "10,000 policies", "tool": "policy-lint --fix", "setup": $(copy many), "cmd": ["$policy_lint", "--no-config", "--today", "$today", "--fix", "--format", "concise", "$work"]},
  {"input": "10,000 policies", "tool": "rumdl", "cmd": ["$rumdl", "check", "--no-config", "--no-cache", "$corpus/many"]},
  {"input": "10,000 policies", "tool": "markdownlint-cli2 (1 run)", "runs": 1, "cmd": ["$mdl", "$corpus/many/**/*.md"]},

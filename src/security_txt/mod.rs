@@ -206,13 +206,15 @@ pub fn parse_expires(value: &str) -> Option<DateTime<FixedOffset>> {
 /// The scheme of a URI value, as Python's `urlsplit` finds one: letters, digits, `+`, `-` and
 /// `.` before the first colon, starting with a letter. `None` when the value has none.
 pub fn uri_scheme(value: &str) -> Option<&str> {
-    let colon = value.find(':')?;
-    let scheme = &value[..colon];
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    (first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-    .then_some(scheme)
+    let bytes = value.as_bytes();
+    if !bytes.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    // One pass: the scheme ends at the first byte that cannot be in one, which must be a colon.
+    let end = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))?;
+    (bytes[end] == b':').then(|| &value[..end])
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ impl PolicyFacts {
         let next_review = schedule::review(policy).map(|o| o.due);
         let path = doc.source.path();
         PolicyFacts {
-            path: path.display().to_string(),
+            path: path.to_string_lossy().into_owned(),
             file_name: path
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
