@@ -437,8 +437,9 @@ fn lint_inputs(
             gather[policy] = true;
         }
     }
+    let gathering = gather.iter().filter(|&&g| g).count();
     let work: Vec<(usize, bool)> = policies.iter().copied().zip(gather).collect();
-    let linted_policies = each_input(&work, |&(at, gather)| {
+    let mut linted_policies = each_input(&work, |&(at, gather)| {
         lint_policy(&inputs[at], settings, mode, gather)
     });
     let on_disk = PoliciesOnDisk::default();
@@ -454,21 +455,20 @@ fn lint_inputs(
             .or(from_disk.as_deref());
         lint_security_txt_file(input, settings, mode, facts)
     });
-    // Back to input order: each result to its input's place.
-    let mut results: Vec<Option<Result<FileReport, miette::Report>>> =
-        std::iter::repeat_with(|| None).take(inputs.len()).collect();
-    let mut facts = Vec::new();
-    for (&at, result) in policies.iter().zip(linted_policies) {
-        results[at] = Some(result.map(|(report, gathered)| {
-            facts.extend(gathered);
-            report
-        }));
-    }
-    for (&at, result) in txts.iter().zip(linted_txts) {
-        results[at] = Some(result);
+    let mut facts = Vec::with_capacity(gathering);
+    for (_, gathered) in linted_policies.iter_mut().flatten() {
+        facts.extend(gathered.take());
     }
     super::keep_until_exit(facts);
-    results.into_iter().flatten()
+    // Back to input order: the two lists are each in input order, and are merged.
+    let mut policies = policies.into_iter().zip(linted_policies).peekable();
+    let mut txts = txts.into_iter().zip(linted_txts);
+    (0..inputs.len()).filter_map(move |at| match policies.peek() {
+        Some(&(policy, _)) if policy == at => policies
+            .next()
+            .map(|(_, result)| result.map(|(report, _)| report)),
+        _ => txts.next().map(|(_, result)| result),
+    })
 }
 
 /// For each security.txt (`txts`, indexes into `inputs`), the policy it answers to, as a
@@ -530,7 +530,7 @@ impl PoliciesOnDisk {
                 if let Ok(cwd) = std::env::current_dir() {
                     facts.path = discover::display_path(&policy, &cwd)
                         .to_string_lossy()
-                        .into_owned();
+                        .into();
                 }
                 Some(std::sync::Arc::new(facts))
             })
@@ -569,12 +569,7 @@ fn lint_policy(
             let doc = Document::parse(&source);
             crate::lint_document_gathering(&doc, pack, today, gather)
         };
-        let report = FileReport {
-            source,
-            diagnostics,
-            fixed: 0,
-        };
-        return Ok((report, facts));
+        return Ok((lint_report(source, diagnostics), facts));
     }
     let mut facts = None;
     let lint = |doc: &Document<'_>| {
@@ -603,15 +598,27 @@ fn lint_security_txt_file(
             let txt = crate::security_txt::SecurityTxt::parse(&source);
             crate::lint_security_txt(&txt, pack, today, policy)
         };
-        return Ok(FileReport {
-            source,
-            diagnostics,
-            fixed: 0,
-        });
+        return Ok(lint_report(source, diagnostics));
     }
     let fixed = fix::fix_file(&source, mode == FixMode::Unsafe, pack, today, policy)
         .map_err(|err| fix_failed(path, &err))?;
     written(path, &source, fixed)
+}
+
+/// The report of a linted file, which a large run keeps until it ends: the text only for
+/// the findings shown in it, and the list of findings at its exact size.
+fn lint_report(source: SourceFile, mut diagnostics: Vec<Diagnostic>) -> FileReport {
+    let source = if diagnostics.is_empty() {
+        source.without_text()
+    } else {
+        source
+    };
+    diagnostics.shrink_to_fit();
+    FileReport {
+        source,
+        diagnostics,
+        fixed: 0,
+    }
 }
 
 fn fix_failed(path: &Path, err: &fix::FixError) -> miette::Report {

@@ -56,8 +56,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The whole file, BOM included, so that spans are file byte offsets.
     pub text: String,
-    /// Byte offset of the first line start of each line.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of each line after the first (which starts at 0): a file
+    /// of one line, or none, has no list to allocate.
+    line_starts: Box<[usize]>,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
@@ -98,14 +99,19 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         // Counted first: a 20 MB policy has 300,000 lines, too many to collect by doubling.
         let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
-        let mut line_starts = Vec::with_capacity(1 + newlines().count());
-        line_starts.push(0);
+        let mut line_starts = Vec::with_capacity(newlines().count());
         line_starts.extend(newlines().map(|i| i + 1));
         Self {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: line_starts.into_boxed_slice(),
         }
+    }
+
+    /// The same file without its text, for a report that shows none of it: a clean file's
+    /// report, kept until a large run ends.
+    pub fn without_text(self) -> Self {
+        Self::new(self.path, String::new())
     }
 
     pub fn path(&self) -> &Path {
@@ -131,28 +137,32 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        1 + self.line_starts.len()
     }
 
     /// The 0-based index of the line holding `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset) - 1
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     /// The byte offset where line `index` (0-based) starts; the file's length past the last.
     pub fn line_start(&self, index: usize) -> usize {
-        self.line_starts
-            .get(index)
-            .copied()
-            .unwrap_or(self.text.len())
+        match index {
+            0 => 0,
+            _ => self
+                .line_starts
+                .get(index - 1)
+                .copied()
+                .unwrap_or(self.text.len()),
+        }
     }
 
     /// The span of line `index` (0-based), without its line ending.
     pub fn line_span(&self, index: usize) -> Span {
-        let start = self.line_starts[index];
+        let start = self.line_start(index);
         let end = self
             .line_starts
-            .get(index + 1)
+            .get(index)
             .map_or(self.text.len(), |&next| next - 1);
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end - 1
@@ -182,6 +192,29 @@ mod tests {
     fn invalid_utf8_names_the_first_bad_byte() {
         let err = SourceFile::from_bytes("x.md", b"ok\n\xe9t\xe9".to_vec()).unwrap_err();
         assert_eq!(err.offset, 3);
+    }
+
+    #[test]
+    fn lines_of_an_empty_file_one_line_and_a_trailing_newline() {
+        let empty = SourceFile::new("x.md", String::new());
+        assert_eq!(empty.line_count(), 1);
+        assert_eq!(empty.line_span(0), Span::new(0, 0));
+        assert_eq!(empty.line_col(0), LineCol { line: 1, column: 1 });
+        let one = SourceFile::new("x.md", "abc".to_string());
+        assert_eq!((one.line_count(), one.line_span(0)), (1, Span::new(0, 3)));
+        let ended = SourceFile::new("x.md", "ab\ncd\n".to_string());
+        assert_eq!(ended.line_count(), 3);
+        assert_eq!(ended.line_index(3), 1);
+        assert_eq!(ended.line_start(1), 3);
+        assert_eq!(ended.line_start(3), 6);
+        assert_eq!(ended.line_span(1), Span::new(3, 5));
+        assert_eq!(ended.line_span(2), Span::new(6, 6));
+        assert_eq!(ended.line_col(6), LineCol { line: 3, column: 1 });
+        let without = ended.without_text();
+        assert_eq!(
+            (without.path(), without.text.as_str()),
+            (Path::new("x.md"), "")
+        );
     }
 
     #[test]

@@ -84,19 +84,27 @@ pub const RULES: &[&crate::lint::rule::RuleMeta] = &[
     &PolicyElsewhere::META,
 ];
 
-/// What the agreement rules need of a repository's SECURITY.md.
+/// What the agreement rules need of a repository's SECURITY.md. A run keeps the facts of
+/// every policy that has a security.txt until it ends, so they hold only what the rules read,
+/// each string and list at its exact size.
 #[derive(Clone, Debug)]
 pub struct PolicyFacts {
     /// The policy's path, as shown.
-    pub path: String,
-    /// Its file name, for `txt-policy-elsewhere`.
-    pub file_name: String,
-    /// Each reporting channel once: (normalised, as written, line).
-    pub channels: Vec<(String, String, usize)>,
-    /// Every address and URL the policy mentions, channel or not, normalised.
-    pub mentioned: Vec<String>,
+    pub path: Box<str>,
+    /// Each reporting channel once, in the order the policy first names it as one.
+    channels: Box<[Channel]>,
+    /// Every other address and URL the policy mentions, once, normalised.
+    others: Box<[Box<str>]>,
     /// The next review's due date, when the policy promises one.
     pub next_review: Option<NaiveDate>,
+}
+
+/// A reporting channel of the policy: normalised, as written, and the line where it is.
+#[derive(Clone, Debug)]
+struct Channel {
+    normal: Box<str>,
+    written: Box<str>,
+    line: usize,
 }
 
 impl PolicyFacts {
@@ -106,8 +114,8 @@ impl PolicyFacts {
             .section(&pack.contact.section)
             .map(|r| r.spans().collect())
             .unwrap_or_default();
-        let mut channels: Vec<(String, String, usize)> = Vec::new();
-        let mut mentioned: Vec<String> = Vec::new();
+        let mut channels: Vec<Channel> = Vec::new();
+        let mut others: Vec<Box<str>> = Vec::new();
         for contact in &doc.contacts {
             if contact.kind == ContactKind::ObfuscatedEmail {
                 continue;
@@ -116,29 +124,42 @@ impl PolicyFacts {
                 ContactKind::Email => normalize_email(&contact.text),
                 _ => normalize_url(&contact.text),
             };
-            if !mentioned.contains(&normal) {
-                mentioned.push(normal.clone());
-            }
-            let inside = bodies.iter().any(|body| contact.span.within(*body));
-            if !policy::is_channel(pack, contact, inside) {
+            if channels.iter().any(|c| *c.normal == *normal) {
                 continue;
             }
-            if !channels.iter().any(|(n, _, _)| *n == normal) {
-                let line = doc.source.line_col(contact.span.start).line;
-                channels.push((normal, contact.text.clone(), line));
+            let inside = bodies.iter().any(|body| contact.span.within(*body));
+            if policy::is_channel(pack, contact, inside) {
+                // Mentioned before, but not as a channel: a channel from here on.
+                others.retain(|other| **other != *normal);
+                channels.push(Channel {
+                    normal: normal.into_boxed_str(),
+                    written: contact.text.as_str().into(),
+                    line: doc.source.line_col(contact.span.start).line,
+                });
+            } else if !others.iter().any(|other| **other == *normal) {
+                others.push(normal.into_boxed_str());
             }
         }
-        let next_review = schedule::review(policy).map(|o| o.due);
-        let path = doc.source.path();
         PolicyFacts {
-            path: path.to_string_lossy().into_owned(),
-            file_name: path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            channels,
-            mentioned,
-            next_review,
+            path: doc.source.path().to_string_lossy().into(),
+            channels: channels.into_boxed_slice(),
+            others: others.into_boxed_slice(),
+            next_review: schedule::review(policy).map(|o| o.due),
         }
+    }
+
+    /// The policy's file name, for `txt-policy-elsewhere`.
+    fn file_name(&self) -> &str {
+        std::path::Path::new(&*self.path)
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+    }
+
+    /// Whether the policy mentions the address or URL `normal` (normalised), as a channel or not.
+    fn mentions(&self, normal: &str) -> bool {
+        self.channels.iter().any(|c| *c.normal == *normal)
+            || self.others.iter().any(|other| **other == *normal)
     }
 }
 
@@ -187,7 +208,7 @@ pub fn check(
     if pack.enabled(PolicyElsewhere::META.name) {
         for field in txt.fields_named("policy") {
             let value = txt.value(field);
-            if !value.is_empty() && !points_at_policy(value, &facts.file_name) {
+            if !value.is_empty() && !points_at_policy(value, facts.file_name()) {
                 out.push(finding(
                     &PolicyElsewhere::META,
                     field.value,
@@ -195,7 +216,7 @@ pub fn check(
                     format!(
                         "link the repository's policy, e.g. \
                          `https://github.com/OWNER/REPO/blob/main/{}`",
-                        facts.file_name
+                        facts.file_name()
                     ),
                     None,
                 ));
@@ -211,7 +232,7 @@ fn contacts(txt: &SecurityTxt<'_>, facts: &PolicyFacts, out: &mut Vec<Diagnostic
         let Some(normal) = normalize_contact(value) else {
             continue;
         };
-        if !facts.mentioned.contains(&normal) {
+        if !facts.mentions(&normal) {
             out.push(finding(
                 &ContactMismatch::META,
                 field.value,
@@ -226,8 +247,13 @@ fn contacts(txt: &SecurityTxt<'_>, facts: &PolicyFacts, out: &mut Vec<Diagnostic
         .fields_named("contact")
         .next()
         .map_or(Span::empty(txt.source.bom_len()), |f| f.name);
-    for (normal, written, line) in &facts.channels {
-        if !listed.contains(normal) {
+    for Channel {
+        normal,
+        written,
+        line,
+    } in &facts.channels
+    {
+        if !listed.iter().any(|l| **l == **normal) {
             out.push(finding(
                 &ContactMismatch::META,
                 at,
