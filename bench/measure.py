@@ -19,13 +19,16 @@ look idle (a VM's DAMON `pageout` scheme does, within a minute), and a row that 
 files is hit more often, so its median would measure the disk.
 
 A step with `"against": TOOL` (a tool of the same input) also gets the median of its paired
-ratios: each of its runs over the run of TOOL in the same round. `"min_runs": N` gives a
-step at least N runs whatever RUNS says: a ratio of two rows needs more runs than one row.
+ratios: each of its runs over the run of TOOL in the same round, with a 95 % confidence
+interval for that median (so that a limit can be held against what the runs can tell).
+`"min_runs": N` gives a step at least N runs whatever RUNS says: a ratio of two rows needs more
+runs than one row.
 
 The peak RSS of a process includes that of the Python process it was forked from before it ran
 the command (about 15 MiB), so that smaller peaks show as that floor.
 """
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -61,6 +64,27 @@ def run_once(cmd):
     code = os.waitstatus_to_exitcode(status)
     from_disk = usage.ru_majflt > 0 or (None not in (before, after) and after - before > 256)
     return elapsed, usage.ru_maxrss / 1024, code, from_disk  # ru_maxrss is in KiB on Linux
+
+
+def median_interval(values):
+    """A 95 % confidence interval for the median of `values`, from their order statistics
+    alone (the binomial one: no assumption about how the runs' times are distributed). With
+    fewer than six values there is none, and the range is given.
+
+    The ranks are those of the binomial tables: the 14th and 28th of 41, the 31st and 51st of 81.
+    >>> median_interval(range(1, 42)), median_interval(range(81, 0, -1))
+    ((14, 28), (31, 51))
+    >>> median_interval([3.0, 1.0, 2.0])
+    (1.0, 3.0)
+    """
+    ordered = sorted(values)
+    n = len(ordered)
+    if n < 6:
+        return ordered[0], ordered[-1]
+    half_width = 0.98 * math.sqrt(n)  # 1.96 standard deviations of a binomial(n, 1/2), halved
+    low = max(math.floor(n / 2 - half_width), 1)  # ranks, from 1
+    high = min(math.ceil(n / 2 + 1 + half_width), n)
+    return ordered[low - 1], ordered[high - 1]
 
 
 def main():
@@ -112,9 +136,10 @@ def main():
             continue
         ratios = [t / b for t, b in zip(result["times"], base["times"])]
         of_medians = statistics.median(result["times"]) / statistics.median(base["times"])
+        low, high = median_interval(ratios)
         notes.append(f"{step['input']}: {step['tool']} takes {statistics.median(ratios):.3f} "
-                     f"times as long as {step['against']} (median of {len(ratios)} paired runs; "
-                     f"ratio of the medians {of_medians:.3f}).")
+                     f"times as long as {step['against']} (median of {len(ratios)} paired runs, "
+                     f"95 % interval {low:.3f} to {high:.3f}; ratio of the medians {of_medians:.3f}).")
     again = sum(r["again"] for r in results)
     if again:
         notes.append(f"{again} runs read from disk and were run again.")
