@@ -81,7 +81,7 @@ def median_interval(values):
     n = len(ordered)
     if n < 6:
         return ordered[0], ordered[-1]
-    half_width = 0.98 * math.sqrt(n)  # 1.96 standard deviations of a binomial(n, 1/2), halved
+    half_width = 0.98 * math.sqrt(n)  # 1.96 standard deviations of a binomial(n, 1/2): √n / 2
     low = max(math.floor(n / 2 - half_width), 1)  # ranks, from 1
     high = min(math.ceil(n / 2 + 1 + half_width), n)
     return ordered[low - 1], ordered[high - 1]
@@ -139,7 +139,8 @@ def main():
         low, high = median_interval(ratios)
         notes.append(f"{step['input']}: {step['tool']} takes {statistics.median(ratios):.3f} "
                      f"times as long as {step['against']} (median of {len(ratios)} paired runs, "
-                     f"95 % interval {low:.3f} to {high:.3f}; ratio of the medians {of_medians:.3f}).")
+                     f"95 % interval {low:.3f} to {high:.3f}; "
+                     f"ratio of the medians {of_medians:.3f}).")
     again = sum(r["again"] for r in results)
     if again:
         notes.append(f"{again} runs read from disk and were run again.")
