@@ -247,21 +247,16 @@ fn contacts(txt: &SecurityTxt<'_>, facts: &PolicyFacts, out: &mut Vec<Diagnostic
         .fields_named("contact")
         .next()
         .map_or(Span::empty(txt.source.bom_len()), |f| f.name);
-    for Channel {
-        normal,
-        written,
-        line,
-    } in &facts.channels
-    {
-        if !listed.iter().any(|l| **l == **normal) {
+    for channel in &facts.channels {
+        if !listed.iter().any(|l| *l == *channel.normal) {
             out.push(finding(
                 &ContactMismatch::META,
                 at,
                 format!(
-                    "{} names `{written}` (line {line}), which no `Contact` here lists",
-                    facts.path
+                    "{} names `{}` (line {}), which no `Contact` here lists",
+                    facts.path, channel.written, channel.line
                 ),
-                format!("add `Contact: {}` here, or remove it there", normal),
+                format!("add `Contact: {}` here, or remove it there", channel.normal),
                 None,
             ));
         }
